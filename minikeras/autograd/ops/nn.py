@@ -1,0 +1,247 @@
+"""Activation functions and softmax, written to stay finite for inputs of any magnitude."""
+import math
+
+import numpy as np
+
+from minikeras.autograd.tape import record
+from minikeras.autograd.tensor import as_tensor
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _stable_sigmoid(values):
+    """1 / (1 + exp(-x)) without overflow: exp is only ever taken of -|x|."""
+    exp_minus_abs = np.exp(-np.abs(values))
+    return np.where(values >= 0, 1, exp_minus_abs) / (1 + exp_minus_abs)
+
+
+def sigmoid(x):
+    """Computes the logistic sigmoid `1 / (1 + exp(-x))` elementwise.
+
+    # Arguments
+        x: a tensor or array.
+
+    # Returns
+        A `Tensor` with values in (0, 1).
+    """
+    x = as_tensor(x)
+    value = _stable_sigmoid(x.value).astype(x.dtype, copy=False)
+    return record(value, (x,), lambda grad: (grad * value * (1 - value),))
+
+
+def tanh(x):
+    """Computes the hyperbolic tangent elementwise.
+
+    # Arguments
+        x: a tensor or array.
+
+    # Returns
+        A `Tensor` with values in (-1, 1).
+    """
+    x = as_tensor(x)
+    value = np.tanh(x.value)
+    return record(value, (x,), lambda grad: (grad * (1 - value * value),))
+
+
+def relu(x):
+    """Computes the rectified linear unit `max(x, 0)` elementwise.
+
+    # Arguments
+        x: a tensor or array.
+
+    # Returns
+        A `Tensor`.
+    """
+    x = as_tensor(x)
+    positive = x.value > 0
+    return record(x.value * positive, (x,), lambda grad: (grad * positive,))
+
+
+def leaky_relu(x, alpha=0.2):
+    """Computes `x` for positive inputs and `alpha * x` otherwise.
+
+    # Arguments
+        x: a tensor or array.
+        alpha: the slope for negative inputs.
+
+    # Returns
+        A `Tensor`.
+    """
+    x = as_tensor(x)
+    slope = np.where(x.value > 0, 1, alpha).astype(x.dtype)
+    return record(x.value * slope, (x,), lambda grad: (grad * slope,))
+
+
+def elu(x, alpha=1.0):
+    """Computes the exponential linear unit: `x` if `x > 0`, else `alpha * (exp(x) - 1)`.
+
+    # Arguments
+        x: a tensor or array.
+        alpha: the scale of the negative part.
+
+    # Returns
+        A `Tensor`.
+    """
+    x = as_tensor(x)
+    positive = x.value > 0
+    negative_part = alpha * np.expm1(np.minimum(x.value, 0))
+    value = np.where(positive, x.value, negative_part).astype(x.dtype, copy=False)
+    slope = np.where(positive, 1, negative_part + alpha).astype(x.dtype, copy=False)
+    return record(value, (x,), lambda grad: (grad * slope,))
+
+
+def selu(x):
+    """Computes the scaled exponential linear unit, `scale * elu(x, alpha)`.
+
+    # Arguments
+        x: a tensor or array.
+
+    # Returns
+        A `Tensor`.
+    """
+    return SELU_SCALE * elu(x, SELU_ALPHA)
+
+
+def softplus(x):
+    """Computes `log(1 + exp(x))` elementwise, without overflow.
+
+    # Arguments
+        x: a tensor or array.
+
+    # Returns
+        A `Tensor`.
+    """
+    x = as_tensor(x)
+    value = np.logaddexp(0, x.value).astype(x.dtype, copy=False)
+    return record(value, (x,), lambda grad: (grad * _stable_sigmoid(x.value),))
+
+
+def softsign(x):
+    """Computes `x / (1 + |x|)` elementwise.
+
+    # Arguments
+        x: a tensor or array.
+
+    # Returns
+        A `Tensor`.
+    """
+    x = as_tensor(x)
+    denominator = 1 + np.abs(x.value)
+    return record(x.value / denominator, (x,), lambda grad: (grad / denominator ** 2,))
+
+
+def hard_sigmoid(x):
+    """Computes Keras 2's piecewise-linear sigmoid, `clip(0.2 * x + 0.5, 0, 1)`.
+
+    # Arguments
+        x: a tensor or array.
+
+    # Returns
+        A `Tensor`.
+    """
+    from minikeras.autograd.ops.math import clip
+    return clip(0.2 * as_tensor(x) + 0.5, 0.0, 1.0)
+
+
+def swish(x):
+    """Computes `x * sigmoid(x)`.
+
+    # Arguments
+        x: a tensor or array.
+
+    # Returns
+        A `Tensor`.
+    """
+    x = as_tensor(x)
+    return x * sigmoid(x)
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def gelu(x, approximate=False):
+    """Computes the Gaussian error linear unit `x * P(X <= x)` for a standard normal X.
+
+    # Arguments
+        x: a tensor or array.
+        approximate: whether to use the tanh approximation instead of the exact erf form.
+
+    # Returns
+        A `Tensor`.
+    """
+    x = as_tensor(x)
+    values = x.value
+    if approximate:
+        inner = np.sqrt(2 / np.pi) * (values + 0.044715 * values ** 3)
+        tanh_inner = np.tanh(inner)
+        value = 0.5 * values * (1 + tanh_inner)
+        inner_slope = np.sqrt(2 / np.pi) * (1 + 3 * 0.044715 * values ** 2)
+        slope = 0.5 * (1 + tanh_inner) + 0.5 * values * (1 - tanh_inner ** 2) * inner_slope
+    else:
+        cdf = 0.5 * (1 + _erf(values / np.sqrt(2)))
+        value = values * cdf
+        slope = cdf + values * np.exp(-0.5 * values ** 2) / np.sqrt(2 * np.pi)
+    value = value.astype(x.dtype, copy=False)
+    slope = slope.astype(x.dtype, copy=False)
+    return record(value, (x,), lambda grad: (grad * slope,))
+
+
+def logsumexp(x, axis=-1, keepdims=False):
+    """Computes `log(sum(exp(x)))` over an axis, shifting by the maximum to avoid overflow.
+
+    # Arguments
+        x: a tensor or array.
+        axis: the axis (or axes) to reduce.
+        keepdims: whether to keep the reduced axis with length 1.
+
+    # Returns
+        A `Tensor`.
+    """
+    x = as_tensor(x)
+    shift = np.max(x.value, axis=axis, keepdims=True)
+    exps = np.exp(x.value - shift)
+    totals = np.sum(exps, axis=axis, keepdims=True)
+    value = np.log(totals) + shift
+    weights = exps / totals
+
+    def backward(grad):
+        if not keepdims:
+            grad = np.expand_dims(grad, axis)
+        return (grad * weights,)
+
+    return record(value if keepdims else np.squeeze(value, axis), (x,), backward)
+
+
+def softmax(x, axis=-1):
+    """Computes the softmax `exp(x) / sum(exp(x))` along an axis, without overflow.
+
+    # Arguments
+        x: a tensor or array.
+        axis: the axis along which the values sum to 1.
+
+    # Returns
+        A `Tensor`.
+    """
+    x = as_tensor(x)
+    exps = np.exp(x.value - np.max(x.value, axis=axis, keepdims=True))
+    value = exps / np.sum(exps, axis=axis, keepdims=True)
+
+    def backward(grad):
+        return (value * (grad - np.sum(grad * value, axis=axis, keepdims=True)),)
+
+    return record(value, (x,), backward)
+
+
+def log_softmax(x, axis=-1):
+    """Computes `log(softmax(x))` along an axis, stably (no log of zero).
+
+    # Arguments
+        x: a tensor or array.
+        axis: the softmax axis.
+
+    # Returns
+        A `Tensor`.
+    """
+    x = as_tensor(x)
+    return x - logsumexp(x, axis=axis, keepdims=True)

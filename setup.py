@@ -1,0 +1,27 @@
+"""Installs minikeras: `pip install .` (or `pip install -e ".[test]"` to develop)."""
+from setuptools import find_packages, setup
+
+setup(
+    name="minikeras",
+    version="0.1.0",
+    description="A small, readable deep-learning library with the Keras API, "
+                "on a tape-based autograd over NumPy and numba.",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.9",
+    packages=find_packages(include=["minikeras", "minikeras.*"]),
+    include_package_data=True,
+    install_requires=[
+        "numpy>=1.22",
+        "numba>=0.57",
+        "click>=8.0",
+        "h5py>=3.0",
+        "Pillow>=9.0",
+    ],
+    extras_require={
+        "test": ["pytest>=7", "hypothesis>=6", "coverage>=7", "tox>=4", "ruff>=0.4"],
+        "plot": ["matplotlib>=3.5"],
+        "bench": ["threadpoolctl>=3"],
+    },
+    entry_points={"console_scripts": ["minikeras=minikeras.cli:main"]},
+)
