@@ -287,14 +287,16 @@ def clip(x, min_value, max_value):
 
     # Arguments
         x: a tensor or array.
-        min_value: the lower bound, a number or array.
-        max_value: the upper bound, a number or array.
+        min_value: the lower bound, a number or array, or None for no lower bound.
+        max_value: the upper bound, a number or array, or None for no upper bound.
 
     # Returns
         A `Tensor`.
     """
     x = as_tensor(x)
-    inside = (x.value >= min_value) & (x.value <= max_value)
+    low = -np.inf if min_value is None else min_value
+    high = np.inf if max_value is None else max_value
+    inside = (x.value >= low) & (x.value <= high)
     value = np.clip(x.value, min_value, max_value).astype(x.dtype, copy=False)
     return record(value, (x,), lambda grad: (np.where(inside, grad, 0),))
 
