@@ -5,7 +5,12 @@ kernels. Code written for Keras 2 runs after `keras` becomes `minikeras` in its 
 """
 from minikeras import backend
 from minikeras.autograd import GradientTape, Tensor, Variable, ops
+from minikeras import activations, constraints, initializers, regularizers  # noqa: E402
+from minikeras import callbacks, layers, losses, metrics, models, optimizers  # noqa: E402
+from minikeras.engine import Input, Model, Sequential  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["GradientTape", "Tensor", "Variable", "backend", "ops", "__version__"]
+__all__ = ["GradientTape", "Input", "Model", "Sequential", "Tensor", "Variable", "activations",
+           "backend", "callbacks", "constraints", "initializers", "layers", "losses", "metrics",
+           "models", "ops", "optimizers", "regularizers", "__version__"]
