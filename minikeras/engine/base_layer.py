@@ -302,8 +302,8 @@ class Layer:
             concrete = tuple(1 if d is None else d for d in shape)
             return Tensor(np.zeros(concrete, dtype=self.dtype))
 
-        dummy = map_structure(zeros, input_shape) if _is_shape_list(input_shape) else \
-            zeros(input_shape)
+        dummy = [zeros(shape) for shape in input_shape] if _is_shape_list(input_shape) \
+            else zeros(input_shape)
         with GradientTape() as tape, tape.stop_recording(), collect_losses():
             outputs = self.call(dummy, **self._training_kwargs(False))
         return map_structure(lambda t: (None,) + tuple(t.shape[1:]), outputs)
