@@ -44,7 +44,8 @@ class Tensor:
     ```
     """
 
-    __slots__ = ("value", "__weakref__")
+    # `_keras_mask` carries the timestep mask a layer computed for this output (or None).
+    __slots__ = ("value", "_keras_mask", "__weakref__")
     # Makes NumPy hand `array + tensor` to Tensor.__radd__ instead of broadcasting.
     __array_priority__ = 1000
 

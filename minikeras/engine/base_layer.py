@@ -344,11 +344,30 @@ class Layer:
             kwargs.pop("training")
         if _current_loss_scope() is None:
             self._eager_losses = []
+        previous_mask = _masks_of(inputs)
+        if previous_mask is not None and "mask" in _call_parameters(type(self)):
+            kwargs.setdefault("mask", previous_mask)
         outputs = self.call(inputs, *args, **kwargs)
         if self.activity_regularizer is not None:
             for output in flatten(outputs):
                 self.add_loss(self.activity_regularizer(output))
+        _attach_masks(outputs, self.compute_mask(inputs, previous_mask))
         return outputs
+
+    def compute_mask(self, inputs, mask=None):
+        """Returns the timestep mask of the outputs, given the inputs and their mask.
+
+        Layers that keep timesteps unchanged set `supports_masking = True` to pass the
+        mask on; layers such as `Embedding(mask_zero=True)` make one.
+
+        # Arguments
+            inputs: the layer's inputs.
+            mask: the inputs' mask (a boolean array, or a list for several inputs), or None.
+
+        # Returns
+            The outputs' mask, or None.
+        """
+        return mask if self.supports_masking else None
 
     def _to_tensor(self, value):
         tensor = value if isinstance(value, Tensor) else Tensor(np.asarray(value))
@@ -452,6 +471,22 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _masks_of(inputs):
+    """The masks carried by the inputs: one mask, a list of masks, or None when none has one."""
+    masks = [getattr(t, "_keras_mask", None) for t in flatten(inputs)]
+    if all(mask is None for mask in masks):
+        return None
+    return masks if isinstance(inputs, (list, tuple)) else masks[0]
+
+
+def _attach_masks(outputs, masks):
+    if masks is None:
+        return
+    for output, mask in zip(flatten(outputs), flatten(masks)):
+        if isinstance(output, Tensor):
+            output._keras_mask = mask
 
 
 def _batch_input_shape_from(kwargs):
