@@ -197,7 +197,9 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
         callback_list.on_epoch_begin(epoch)
         epoch_logs = _train_epoch(model, train, callback_list)
         if validation is not None and (epoch + 1) % validation_freq == 0:
-            results = evaluate_batches(model, validation)
+            callback_list.on_test_begin()
+            results = evaluate_batches(model, validation, callback_list)
+            callback_list.on_test_end(results)
             epoch_logs.update({"val_" + name: value for name, value in results.items()})
         callback_list.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
@@ -284,6 +286,9 @@ def evaluate(model, x, y, batch_size, verbose, sample_weight, steps, callbacks):
         from minikeras import callbacks as callbacks_module
         callback_list = callbacks_module.CallbackList(list(callbacks))
         callback_list.set_model(model)
+        callback_list.set_params({"batch_size": getattr(batches, "batch_size", None),
+                                  "steps": batches.steps, "samples": batches.samples,
+                                  "verbose": verbose})
         callback_list.on_test_begin()
     results = evaluate_batches(model, batches, callback_list, _progbar(batches, verbose))
     if callback_list:
@@ -318,6 +323,9 @@ def predict(model, x, batch_size, verbose, steps, callbacks):
         from minikeras import callbacks as callbacks_module
         callback_list = callbacks_module.CallbackList(list(callbacks))
         callback_list.set_model(model)
+        callback_list.set_params({"batch_size": getattr(batches, "batch_size", None),
+                                  "steps": batches.steps, "samples": batches.samples,
+                                  "verbose": verbose})
         callback_list.on_predict_begin()
     collected, seen = [], 0
     for step, (x_batch, _, _) in enumerate(batches.epoch()):

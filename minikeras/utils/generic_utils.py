@@ -176,3 +176,6 @@ def unknown_name_message(name, module_objects, printable_module_name):
         f"Unknown {printable_module_name}: {name!r}.{hint} Known: {', '.join(known)}. "
         "To use your own, pass it in custom_objects."
     )
+
+
+from minikeras.utils.progbar import Progbar  # noqa: E402,F401  (Keras 2 path)

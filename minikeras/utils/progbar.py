@@ -2,8 +2,6 @@
 import sys
 import time
 
-import numpy as np
-
 
 def _dynamic_display():
     """Whether the output can be redrawn in place: a terminal or a Jupyter kernel."""
