@@ -251,7 +251,8 @@ def graph_from_config(config, custom_objects=None):
     """
     for key in ("layers", "input_layers", "output_layers"):
         if key not in config:
-            raise ValueError(f"The model config has no {key!r} entry; keys found: {sorted(config)}.")
+            raise ValueError(f"The model config has no {key!r} entry; keys found: "
+                             f"{sorted(config)}.")
     layers = {}
     pending = []
     for layer_data in config["layers"]:

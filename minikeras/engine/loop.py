@@ -123,8 +123,7 @@ def _validation_batches(model, validation_data, validation_split, validation_ste
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             raise ValueError("validation_data must be a tuple (x_val, y_val) or "
                              "(x_val, y_val, val_sample_weights), or a generator; received "
-                             f"{type(validation_data).__name__} of length "
-                             f"{len(validation_data) if hasattr(validation_data, '__len__') else '?'}.")
+                             f"a {type(validation_data).__name__}.")
         x_val, y_val, weights = (tuple(validation_data) + (None,))[:3]
         return train, batches_for(model, x_val, y_val, batch_size, False, weights)
     if validation_split:

@@ -14,7 +14,6 @@ from minikeras.autograd.tensor import Tensor
 from minikeras.engine import data_adapter as adapter
 from minikeras.engine.base_layer import Layer, collect_losses
 from minikeras.engine.functional import Functional
-from minikeras.engine.node import flatten
 
 
 class Model(Functional):

@@ -15,6 +15,7 @@ from minikeras import activations, backend, constraints, initializers, regulariz
 from minikeras.autograd import ops
 from minikeras.engine.base_layer import Layer
 from minikeras.engine.input_spec import InputSpec
+from minikeras.layers.conv_utils import normalize_data_format
 from minikeras.utils.generic_utils import get_custom_objects
 
 
@@ -432,7 +433,7 @@ class SpatialDropout2D(Dropout):
 
     def __init__(self, rate, data_format=None, **kwargs):
         super().__init__(rate, **kwargs)
-        self.data_format = _data_format(type(self).__name__, data_format)
+        self.data_format = normalize_data_format(data_format, type(self).__name__)
         self.input_spec = InputSpec(ndim=self._spatial_rank + 2)
 
     def _get_noise_shape(self, inputs):
@@ -472,13 +473,6 @@ class SpatialDropout3D(SpatialDropout2D):
     _spatial_rank = 3
 
 
-def _data_format(layer_name, data_format):
-    try:
-        return backend.normalize_data_format(data_format)
-    except ValueError as error:
-        raise ValueError(f"{layer_name}: {error}") from None
-
-
 class Flatten(Layer):
     """Flattens each sample of the input; the batch axis is kept.
 
@@ -507,7 +501,7 @@ class Flatten(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = _data_format("Flatten", data_format)
+        self.data_format = normalize_data_format(data_format, "Flatten")
         self.input_spec = InputSpec(min_ndim=3)
 
     def call(self, inputs):

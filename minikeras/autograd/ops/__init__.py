@@ -7,6 +7,11 @@ Files, in the order they are best read: `math` (elementwise arithmetic and matmu
 `reduce` (sum, mean, max ...), `shape` (reshape, slicing, concatenation ...), `nn`
 (activations, softmax) and `conv` (convolution and pooling, calling the kernels).
 """
+from minikeras.autograd.ops.conv import (
+    avg_pool1d, avg_pool2d, conv1d, conv2d, conv2d_transpose, depthwise_conv2d,
+    global_avg_pool1d, global_avg_pool2d, global_max_pool1d, global_max_pool2d, max_pool1d,
+    max_pool2d,
+)
 from minikeras.autograd.ops.math import (
     abs, add, cast, clip, divide, dot, equal, exp, greater, greater_equal, less, less_equal, log,
     matmul, maximum, minimum, multiply, negative, not_equal, power, sign, sqrt, square,
@@ -34,4 +39,7 @@ __all__ = [
     "broadcast_to", "concatenate", "expand_dims", "flatten", "getitem", "one_hot", "ones_like",
     "pad", "repeat", "reshape", "split", "squeeze", "stack", "tile", "transpose", "zeros_like",
     "stop_gradient", "as_tensor",
+    "avg_pool1d", "avg_pool2d", "conv1d", "conv2d", "conv2d_transpose", "depthwise_conv2d",
+    "global_avg_pool1d", "global_avg_pool2d", "global_max_pool1d", "global_max_pool2d",
+    "max_pool1d", "max_pool2d",
 ]
