@@ -9,9 +9,11 @@ from minikeras.utils.generic_utils import (
     CustomObjectScope, custom_object_scope, deserialize_keras_object, get_custom_objects,
     serialize_keras_object,
 )
+from minikeras.utils.np_utils import normalize, to_categorical
 from minikeras.utils.progbar import Progbar
+from minikeras.utils.split import train_test_split
 from minikeras.utils.vis_utils import plot_history, plot_model
 
 __all__ = ["CustomObjectScope", "Progbar", "Sequence", "custom_object_scope",
-           "deserialize_keras_object", "get_custom_objects", "plot_history",
-           "plot_model", "serialize_keras_object"]
+           "deserialize_keras_object", "get_custom_objects", "normalize", "plot_history",
+           "plot_model", "serialize_keras_object", "to_categorical", "train_test_split"]

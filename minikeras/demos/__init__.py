@@ -1,0 +1,1 @@
+"""End-to-end demos that `minikeras demo ...` runs."""
