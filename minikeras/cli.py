@@ -79,15 +79,21 @@ def predict(model_path, images):
 
     from minikeras.demos.cars_vs_trucks import predicted_classes, read_class_names
     from minikeras.models import load_model
-    from minikeras.preprocessing.image import img_to_array, load_img
     model = load_model(model_path, compile=False)
     height, width = model.input_shape[1:3]
     class_names = read_class_names(model_path, model.output_shape[-1])
-    batch = np.stack([img_to_array(load_img(path, target_size=(height, width)))
-                      for path in images]) / 255.0
+    batch = np.stack([_read_image(path, (height, width)) for path in images]) / 255.0
     probabilities = model.predict(batch)
     for path, row, label in zip(images, probabilities, predicted_classes(probabilities)):
         click.echo(f"{path}: {class_names[label]} ({class_probability(row, label):.3f})")
+
+
+def _read_image(path, size):
+    from minikeras.preprocessing.image import img_to_array, load_img
+    try:
+        return img_to_array(load_img(path, target_size=size))
+    except (OSError, ValueError) as error:
+        raise OSError(f"Cannot read the image {path}: {error}") from None
 
 
 def class_probability(row, label):
