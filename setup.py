@@ -9,7 +9,11 @@ setup(
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     python_requires=">=3.9",
-    packages=find_packages(include=["minikeras", "minikeras.*"]),
+    packages=find_packages(include=["minikeras", "minikeras.*"]) + ["minikeras.course_material"],
+    # The course (exercises, tests, solutions) ships inside the package, for `minikeras course`.
+    package_dir={"minikeras.course_material": "course"},
+    package_data={"minikeras.course_material": [
+        "*.md", "*/*.md", "*/*.json", "*/*/*.py", "*/*/*.md", "*/*/*.ipynb"]},
     include_package_data=True,
     install_requires=[
         "numpy>=1.22",
