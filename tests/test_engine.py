@@ -202,8 +202,8 @@ def test_summary_of_a_graph_has_connected_to():
 def test_config_and_json_round_trip_gives_the_same_model():
     model = mlp(name="round")
     clone = model_from_json(model.to_json())
-    assert [type(l).__name__ for l in clone.layers] == [type(l).__name__ for l in model.layers]
-    assert [l.name for l in clone.layers] == [l.name for l in model.layers]
+    assert [type(x).__name__ for x in clone.layers] == [type(x).__name__ for x in model.layers]
+    assert [x.name for x in clone.layers] == [x.name for x in model.layers]
     clone.set_weights(model.get_weights())
     x = np.random.default_rng(3).normal(size=(4, 10))
     np.testing.assert_allclose(clone.predict(x), model.predict(x), rtol=1e-6)

@@ -10,6 +10,7 @@ the tape by the ops, so one layer can serve many threads at once.
 """
 import inspect
 import threading
+import weakref
 
 import numpy as np
 
@@ -46,6 +47,16 @@ class collect_losses:
     def __exit__(self, *exc_info):
         _loss_scopes.stack.pop()
         return False
+
+
+def _eager_losses(layer):
+    """The losses `layer` added in its last call outside a training step, on this thread.
+
+    Kept per thread (and not on the layer) so that threads calling one layer never mix
+    their losses up.
+    """
+    by_layer = _loss_scopes.__dict__.setdefault("eager", weakref.WeakKeyDictionary())
+    return by_layer.setdefault(layer, [])
 
 
 def _current_loss_scope():
@@ -94,7 +105,6 @@ class Layer:
         self._weight_regularizers = []
         self._sublayers = []
         self._inbound_nodes = []
-        self._eager_losses = []
         self._initial_weights = kwargs.get("weights")
         self._batch_input_shape = _batch_input_shape_from(kwargs)
         from minikeras import regularizers
@@ -253,7 +263,7 @@ class Layer:
             losses: a scalar tensor or a list of them.
         """
         scope = _current_loss_scope()
-        target = scope if scope is not None else self._eager_losses
+        target = scope if scope is not None else _eager_losses(self)
         target.extend(flatten(losses))
 
     @property
@@ -263,7 +273,7 @@ class Layer:
         penalties = [regularizer(variable) for variable, regularizer in self._weight_regularizers]
         for layer in self._sublayers:
             penalties += layer.losses
-        return penalties + list(self._eager_losses)
+        return penalties + list(_eager_losses(self))
 
     # ---- building and calling ----------------------------------------------------------
 
@@ -343,7 +353,7 @@ class Layer:
         if "training" in kwargs and "training" not in _call_parameters(type(self)):
             kwargs.pop("training")
         if _current_loss_scope() is None:
-            self._eager_losses = []
+            _eager_losses(self).clear()
         previous_mask = _masks_of(inputs)
         if previous_mask is not None and "mask" in _call_parameters(type(self)):
             kwargs.setdefault("mask", previous_mask)

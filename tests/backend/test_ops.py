@@ -48,7 +48,8 @@ GRADIENT_CASES = [
     ("sign", lambda a: ops.sign(a) * a, [away_from_zero((3, 4))]),
     ("maximum", ops.maximum, [normal((3, 4)), normal((4,), 1) + 0.05]),
     ("minimum", ops.minimum, [normal((3, 4)), normal((3, 1), 1) + 0.05]),
-    ("where", lambda a, b: ops.where(np.arange(4) % 2 == 0, a, b), [normal((3, 4)), normal((4,), 1)]),
+    ("where", lambda a, b: ops.where(np.arange(4) % 2 == 0, a, b),
+     [normal((3, 4)), normal((4,), 1)]),
     ("clip", lambda a: ops.clip(a, -0.5, 0.7), [away_from_zero((4, 5)) * 0.9]),
     ("matmul", ops.matmul, [normal((3, 4)), normal((4, 2), 1)]),
     ("matmul_batched", ops.matmul, [normal((2, 3, 4)), normal((4, 5), 1)]),
@@ -104,15 +105,16 @@ GRADIENT_CASES = [
     ("log_softmax", ops.log_softmax, [normal((3, 4))]),
     ("logsumexp", lambda a: ops.logsumexp(a, axis=1), [normal((3, 4))]),
 ]
+CASE_NAMES = [case[0] for case in GRADIENT_CASES]
 
 
-@pytest.mark.parametrize("name, function, inputs", GRADIENT_CASES, ids=[c[0] for c in GRADIENT_CASES])
+@pytest.mark.parametrize("name, function, inputs", GRADIENT_CASES, ids=CASE_NAMES)
 def test_gradient_agrees_with_central_differences(name, function, inputs):
     errors = check_gradients(function, inputs, tolerance=1e-6)
     assert max(errors) < 1e-6
 
 
-@pytest.mark.parametrize("name, function, inputs", GRADIENT_CASES, ids=[c[0] for c in GRADIENT_CASES])
+@pytest.mark.parametrize("name, function, inputs", GRADIENT_CASES, ids=CASE_NAMES)
 def test_forward_keeps_float32(name, function, inputs):
     if name in ("cast",):
         pytest.skip("cast sets its own dtype")
