@@ -1,0 +1,683 @@
+"""Convolution and pooling kernels compiled with numba: `reference.py`, made fast.
+
+Same functions, signatures and results as `minikeras.kernels.reference`; read that
+module first. What changes here is how the work is done:
+
+- Convolutions still use im2col, but the patches are cut by a compiled loop, a chunk of
+  the batch at a time so the patch matrix never takes more than `PATCH_CHUNK_BYTES`.
+  The products run in NumPy's BLAS (`np.dot` on 2-D arrays), which is several times
+  faster than any loop numba compiles, and already uses every core. The input gradient
+  adds the patch gradients back with a compiled col2im.
+- Pooling and depthwise convolution are direct loops over each window, in parallel over
+  the batch (`prange`).
+
+The im2col and col2im loops run on one thread on purpose: measured on two cores, numba's
+threads and BLAS's threads, taking turns every few milliseconds, slowed convolutions
+down several times, while the serial loops cost little next to the products.
+
+The compiled functions are cached on disk (`cache=True`): the first call ever compiles
+them for float32 or float64, later processes load them from `__pycache__`. With
+`NUMBA_DISABLE_JIT=1` everything runs as plain (slow) Python.
+"""
+import numpy as np
+from numba import njit, prange
+
+from minikeras.kernels.geometry import (
+    check_argmax, check_shape, conv_geometry, float_dtype, pool_geometry, transpose_output_shape)
+
+# The patch matrix of one chunk of the batch stays below this many bytes (unless a single
+# batch item needs more). Larger chunks mean fewer, larger BLAS calls: 16 MiB was faster
+# than 1 or 4 MiB and no slower than 64 MiB on the benchmark's shapes.
+PATCH_CHUNK_BYTES = 16 * 2**20
+
+
+def _window_spec(window, strides, dilation_rate, pads):
+    """Packs a window's geometry into one tuple of 8 ints for the compiled loops."""
+    (top, _), (left, _) = pads
+    return (window[0], window[1], strides[0], strides[1], dilation_rate[0],
+            dilation_rate[1], top, left)
+
+
+def _batch_chunks(batch, bytes_per_item):
+    """Splits `range(batch)` into `(start, stop)` chunks of at most `PATCH_CHUNK_BYTES`."""
+    size = max(1, min(batch, PATCH_CHUNK_BYTES // max(bytes_per_item, 1)))
+    return [(start, min(start + size, batch)) for start in range(0, batch, size)]
+
+
+# Compiled loops ---------------------------------------------------------------------------
+
+@njit(cache=True)
+def _im2col(x, spec, patches):
+    """Fills `patches[n, i, j, (a * kw + b) * C + c]` with the padded input under tap (a, b)."""
+    window_h, window_w, stride_h, stride_w, dilation_h, dilation_w, top, left = spec
+    batch, height, width, channels = x.shape
+    _, out_h, out_w, _ = patches.shape
+    for n in range(batch):
+        for i in range(out_h):
+            for j in range(out_w):
+                for a in range(window_h):
+                    row = i * stride_h + a * dilation_h - top
+                    for b in range(window_w):
+                        col = j * stride_w + b * dilation_w - left
+                        first = (a * window_w + b) * channels
+                        inside = 0 <= row < height and 0 <= col < width
+                        for c in range(channels):
+                            patches[n, i, j, first + c] = x[n, row, col, c] if inside else 0
+    return patches
+
+
+@njit(cache=True)
+def _col2im(grad_patches, spec, grad_x):
+    """Adds each window of `grad_patches` back onto `grad_x` (zeroed first)."""
+    window_h, window_w, stride_h, stride_w, dilation_h, dilation_w, top, left = spec
+    batch, height, width, channels = grad_x.shape
+    _, out_h, out_w, _ = grad_patches.shape
+    for n in range(batch):
+        grad_x[n] = 0
+        for i in range(out_h):
+            for j in range(out_w):
+                for a in range(window_h):
+                    row = i * stride_h + a * dilation_h - top
+                    if row < 0 or row >= height:
+                        continue
+                    for b in range(window_w):
+                        col = j * stride_w + b * dilation_w - left
+                        if col < 0 or col >= width:
+                            continue
+                        first = (a * window_w + b) * channels
+                        for c in range(channels):
+                            grad_x[n, row, col, c] += grad_patches[n, i, j, first + c]
+    return grad_x
+
+
+@njit(cache=True)
+def _clipped_window(position, stride, pad, window, length):
+    """The real (unpadded) input range `[start, stop)` of the window at `position`."""
+    start = position * stride - pad
+    return max(start, 0), min(start + window, length)
+
+
+@njit(cache=True, parallel=True)
+def _max_pool(x, spec, y, argmax):
+    """Fills `y` with each window's maximum and `argmax` with its first position."""
+    pool_h, pool_w, stride_h, stride_w, _, _, top, left = spec
+    batch, height, width, channels = x.shape
+    _, out_h, out_w, _ = y.shape
+    for task in prange(batch * out_h):
+        n, i = task // out_h, task % out_h
+        row_start, row_stop = _clipped_window(i, stride_h, top, pool_h, height)
+        for j in range(out_w):
+            col_start, col_stop = _clipped_window(j, stride_w, left, pool_w, width)
+            for c in range(channels):
+                best = -np.inf
+                winner = row_start * width + col_start
+                for row in range(row_start, row_stop):
+                    for col in range(col_start, col_stop):
+                        if x[n, row, col, c] > best:
+                            best = x[n, row, col, c]
+                            winner = row * width + col
+                y[n, i, j, c] = best
+                argmax[n, i, j, c] = winner
+    return y, argmax
+
+
+@njit(cache=True, parallel=True)
+def _max_pool_backward(grad_output, argmax, grad_x):
+    """Adds each output gradient onto the input cell its window's maximum came from."""
+    batch, out_h, out_w, channels = grad_output.shape
+    width = grad_x.shape[2]
+    for n in prange(batch):
+        grad_x[n] = 0
+        for i in range(out_h):
+            for j in range(out_w):
+                for c in range(channels):
+                    cell = argmax[n, i, j, c]
+                    grad_x[n, cell // width, cell % width, c] += grad_output[n, i, j, c]
+    return grad_x
+
+
+@njit(cache=True, parallel=True)
+def _avg_pool(x, spec, y):
+    """Fills `y` with the mean of the real cells of each window."""
+    pool_h, pool_w, stride_h, stride_w, _, _, top, left = spec
+    batch, height, width, channels = x.shape
+    _, out_h, out_w, _ = y.shape
+    for task in prange(batch * out_h):
+        n, i = task // out_h, task % out_h
+        row_start, row_stop = _clipped_window(i, stride_h, top, pool_h, height)
+        for j in range(out_w):
+            col_start, col_stop = _clipped_window(j, stride_w, left, pool_w, width)
+            count = (row_stop - row_start) * (col_stop - col_start)
+            for c in range(channels):
+                total = x.dtype.type(0)
+                for row in range(row_start, row_stop):
+                    for col in range(col_start, col_stop):
+                        total += x[n, row, col, c]
+                y[n, i, j, c] = total / count
+    return y
+
+
+@njit(cache=True, parallel=True)
+def _avg_pool_backward(grad_output, spec, grad_x):
+    """Shares each output gradient equally among the real cells of its window."""
+    pool_h, pool_w, stride_h, stride_w, _, _, top, left = spec
+    batch, height, width, channels = grad_x.shape
+    _, out_h, out_w, _ = grad_output.shape
+    for n in prange(batch):
+        grad_x[n] = 0
+        for i in range(out_h):
+            row_start, row_stop = _clipped_window(i, stride_h, top, pool_h, height)
+            for j in range(out_w):
+                col_start, col_stop = _clipped_window(j, stride_w, left, pool_w, width)
+                count = (row_stop - row_start) * (col_stop - col_start)
+                for c in range(channels):
+                    share = grad_output[n, i, j, c] / count
+                    for row in range(row_start, row_stop):
+                        for col in range(col_start, col_stop):
+                            grad_x[n, row, col, c] += share
+    return grad_x
+
+
+@njit(cache=True, parallel=True)
+def _depthwise(x, kernel, spec, y):
+    """`y[n, i, j, c, m]` += input under tap (a, b) times `kernel[a, b, c, m]`."""
+    window_h, window_w, stride_h, stride_w, dilation_h, dilation_w, top, left = spec
+    batch, height, width, channels = x.shape
+    _, out_h, out_w, _, multiplier = y.shape
+    for task in prange(batch * out_h):
+        n, i = task // out_h, task % out_h
+        y[n, i] = 0
+        for j in range(out_w):
+            for a in range(window_h):
+                row = i * stride_h + a * dilation_h - top
+                for b in range(window_w):
+                    col = j * stride_w + b * dilation_w - left
+                    if row < 0 or row >= height or col < 0 or col >= width:
+                        continue
+                    for c in range(channels):
+                        for m in range(multiplier):
+                            y[n, i, j, c, m] += x[n, row, col, c] * kernel[a, b, c, m]
+    return y
+
+
+@njit(cache=True, parallel=True)
+def _depthwise_backward_input(grad_output, kernel, spec, grad_x):
+    """Sends `grad_output[n, i, j, c, m] * kernel[a, b, c, m]` back to the cell tap (a, b) read."""
+    window_h, window_w, stride_h, stride_w, dilation_h, dilation_w, top, left = spec
+    batch, height, width, channels = grad_x.shape
+    _, out_h, out_w, _, multiplier = grad_output.shape
+    for n in prange(batch):
+        grad_x[n] = 0
+        for i in range(out_h):
+            for j in range(out_w):
+                for a in range(window_h):
+                    row = i * stride_h + a * dilation_h - top
+                    for b in range(window_w):
+                        col = j * stride_w + b * dilation_w - left
+                        if row < 0 or row >= height or col < 0 or col >= width:
+                            continue
+                        for c in range(channels):
+                            for m in range(multiplier):
+                                grad_x[n, row, col, c] += (grad_output[n, i, j, c, m]
+                                                           * kernel[a, b, c, m])
+    return grad_x
+
+
+@njit(cache=True, parallel=True)
+def _depthwise_backward_kernel(grad_output, x, spec, grad_kernel):
+    """Sums input times output gradient per tap; taps are independent, so run in parallel."""
+    window_h, window_w, stride_h, stride_w, dilation_h, dilation_w, top, left = spec
+    batch, height, width, channels = x.shape
+    _, out_h, out_w, _, multiplier = grad_output.shape
+    for tap in prange(window_h * window_w):
+        a, b = tap // window_w, tap % window_w
+        grad_kernel[a, b] = 0
+        for n in range(batch):
+            for i in range(out_h):
+                row = i * stride_h + a * dilation_h - top
+                if row < 0 or row >= height:
+                    continue
+                for j in range(out_w):
+                    col = j * stride_w + b * dilation_w - left
+                    if col < 0 or col >= width:
+                        continue
+                    for c in range(channels):
+                        for m in range(multiplier):
+                            grad_kernel[a, b, c, m] += (x[n, row, col, c]
+                                                        * grad_output[n, i, j, c, m])
+    return grad_kernel
+
+
+# Convolution -------------------------------------------------------------------------------
+
+def conv2d(x, kernel, strides=(1, 1), padding="valid", dilation_rate=(1, 1)):
+    """2-D convolution (cross-correlation, as in every deep-learning library), no bias.
+
+    `y[n, i, j, o] = sum over (a, b, c) of
+    x_padded[n, i * sh + a * dh, j * sw + b * dw, c] * kernel[a, b, c, o]`.
+
+    # Arguments
+        x: input, shape `(batch, height, width, in_channels)`.
+        kernel: weights, shape `(kernel_h, kernel_w, in_channels, out_channels)`.
+        strides: an int or a pair of ints, the step between windows.
+        padding: `"valid"` (no padding) or `"same"` (output `ceil(size / stride)`,
+            padded as TensorFlow pads).
+        dilation_rate: an int or a pair of ints, the spacing between kernel taps.
+
+    # Returns
+        The output, shape `(batch, out_h, out_w, out_channels)`, float32 for float32
+        inputs and float64 otherwise.
+
+    # Raises
+        ValueError: for bad ranks, mismatched channels, non-positive strides or dilation,
+            an unknown padding, or a kernel larger than a `'valid'` input.
+    """
+    dtype = float_dtype(x, kernel)
+    x, kernel = np.ascontiguousarray(x, dtype), np.ascontiguousarray(kernel, dtype)
+    strides, dilation_rate, output_size, pads = conv_geometry(
+        "conv2d", x.shape, kernel.shape, strides, padding, dilation_rate)
+    spec = _window_spec(kernel.shape, strides, dilation_rate, pads)
+    out_channels = kernel.shape[3]
+    weights = kernel.reshape(-1, out_channels)
+    output = np.empty(x.shape[:1] + output_size + (out_channels,), dtype)
+    for start, stop, patches in _patch_chunks(x, output_size, weights.shape[0], spec):
+        np.dot(patches.reshape(-1, weights.shape[0]), weights,
+               out=output[start:stop].reshape(-1, out_channels))
+    return output
+
+
+def _patch_chunks(x, output_size, patch_length, spec):
+    """Yields `(start, stop, patches)` for chunks of the batch, reusing one buffer."""
+    batch = x.shape[0]
+    item_bytes = output_size[0] * output_size[1] * patch_length * x.itemsize
+    chunks = _batch_chunks(batch, item_bytes)
+    buffer = np.empty((chunks[0][1],) + output_size + (patch_length,), x.dtype)
+    for start, stop in chunks:
+        yield start, stop, _im2col(x[start:stop], spec, buffer[:stop - start])
+
+
+def conv2d_backward_input(grad_output, kernel, input_shape, strides=(1, 1), padding="valid",
+                          dilation_rate=(1, 1)):
+    """Gradient of `conv2d` with respect to its input.
+
+    Each output cell sends `grad_output[n, i, j, :] @ kernel[a, b].T` back to the
+    input cell that tap `(a, b)` read; cells read by several windows sum their parts,
+    and cells that only padding or no window reached get nothing.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(batch, out_h, out_w, out_channels)`.
+        kernel: the forward kernel, shape `(kernel_h, kernel_w, in_channels, out_channels)`.
+        input_shape: the forward input's shape `(batch, height, width, in_channels)`.
+        strides: the forward strides.
+        padding: the forward padding, `"valid"` or `"same"`.
+        dilation_rate: the forward dilation rate.
+
+    # Returns
+        The gradient of the input, shape `input_shape`.
+
+    # Raises
+        ValueError: for the forward pass's argument errors, or if `grad_output` does not
+            have the forward output's shape.
+    """
+    dtype = float_dtype(grad_output, kernel)
+    grad_output = np.ascontiguousarray(grad_output, dtype)
+    kernel = np.ascontiguousarray(kernel, dtype)
+    input_shape = tuple(input_shape)
+    strides, dilation_rate, output_size, pads = conv_geometry(
+        "conv2d_backward_input", input_shape, kernel.shape, strides, padding, dilation_rate)
+    out_channels = kernel.shape[3]
+    check_shape("conv2d_backward_input", "grad_output", grad_output.shape,
+                input_shape[:1] + output_size + (out_channels,))
+    spec = _window_spec(kernel.shape, strides, dilation_rate, pads)
+    weights_t = kernel.reshape(-1, out_channels).T
+    patch_length = weights_t.shape[1]
+    grad_x = np.empty(input_shape, dtype)
+    item_bytes = output_size[0] * output_size[1] * patch_length * grad_x.itemsize
+    chunks = _batch_chunks(input_shape[0], item_bytes)
+    buffer = np.empty((chunks[0][1],) + output_size + (patch_length,), dtype)
+    for start, stop in chunks:
+        grad_patches = buffer[:stop - start]
+        np.dot(grad_output[start:stop].reshape(-1, out_channels), weights_t,
+               out=grad_patches.reshape(-1, patch_length))
+        _col2im(grad_patches, spec, grad_x[start:stop])
+    return grad_x
+
+
+def conv2d_backward_kernel(grad_output, x, kernel_shape, strides=(1, 1), padding="valid",
+                           dilation_rate=(1, 1)):
+    """Gradient of `conv2d` with respect to its kernel.
+
+    `grad_kernel[a, b, c, o]` sums, over every batch item and output cell, the input
+    value tap `(a, b, c)` read times `grad_output[..., o]`: patches transposed times
+    `grad_output`.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(batch, out_h, out_w, out_channels)`.
+        x: the forward input, shape `(batch, height, width, in_channels)`.
+        kernel_shape: the kernel's shape `(kernel_h, kernel_w, in_channels, out_channels)`.
+        strides: the forward strides.
+        padding: the forward padding, `"valid"` or `"same"`.
+        dilation_rate: the forward dilation rate.
+
+    # Returns
+        The gradient of the kernel, shape `kernel_shape`.
+
+    # Raises
+        ValueError: for the forward pass's argument errors, or if `grad_output` does not
+            have the forward output's shape.
+    """
+    dtype = float_dtype(grad_output, x)
+    grad_output, x = np.ascontiguousarray(grad_output, dtype), np.ascontiguousarray(x, dtype)
+    kernel_shape = tuple(kernel_shape)
+    strides, dilation_rate, output_size, pads = conv_geometry(
+        "conv2d_backward_kernel", x.shape, kernel_shape, strides, padding, dilation_rate)
+    out_channels = kernel_shape[3]
+    check_shape("conv2d_backward_kernel", "grad_output", grad_output.shape,
+                x.shape[:1] + output_size + (out_channels,))
+    spec = _window_spec(kernel_shape, strides, dilation_rate, pads)
+    patch_length = int(np.prod(kernel_shape[:3]))
+    grad_kernel = np.zeros((patch_length, out_channels), dtype)
+    for start, stop, patches in _patch_chunks(x, output_size, patch_length, spec):
+        grad_kernel += _long_inner_product(patches.reshape(-1, patch_length),
+                                           grad_output[start:stop].reshape(-1, out_channels))
+    return grad_kernel.reshape(kernel_shape)
+
+
+def _long_inner_product(tall_a, tall_b):
+    """Returns `tall_a.T @ tall_b`, a product summed over many rows, as BLAS runs it fastest.
+
+    Measured with OpenBLAS on the benchmark's shapes, such a product ran 3 to 30 times
+    slower when its result had fewer rows than columns; then `(tall_b.T @ tall_a).T`,
+    the same numbers, is computed instead.
+    """
+    if tall_a.shape[1] >= tall_b.shape[1]:
+        return tall_a.T @ tall_b
+    return (tall_b.T @ tall_a).T
+
+
+# Transposed convolution: the convolution's input gradient, run forward ------------------
+
+def conv2d_transpose(x, kernel, strides=(1, 1), padding="valid", output_padding=None,
+                     dilation_rate=(1, 1)):
+    """Transposed 2-D convolution (Keras's `Conv2DTranspose`), no bias.
+
+    It is `conv2d_backward_input` applied to `x`: the gradient of the forward
+    convolution that maps the output's size back to `x`'s size. `padding` is that
+    forward convolution's padding, split from the output's size as TensorFlow does.
+
+    # Arguments
+        x: input, shape `(batch, height, width, in_channels)`.
+        kernel: weights as Keras stores them, shape
+            `(kernel_h, kernel_w, out_channels, in_channels)`.
+        strides: an int or a pair of ints, the upsampling factor.
+        padding: `"valid"` or `"same"`.
+        output_padding: `None`, or an int or pair of ints (each smaller than its stride)
+            of extra rows and columns; the output size is Keras's
+            `deconv_output_length` (see `geometry.py`).
+        dilation_rate: an int or a pair of ints.
+
+    # Returns
+        The output, shape `(batch, out_h, out_w, out_channels)`.
+
+    # Raises
+        ValueError: for bad ranks, mismatched channels, bad strides, padding or
+            output padding.
+    """
+    output_shape = transpose_output_shape(np.shape(x), np.shape(kernel), strides, padding,
+                                          output_padding, dilation_rate)
+    return conv2d_backward_input(x, kernel, output_shape, strides, padding, dilation_rate)
+
+
+def conv2d_transpose_backward_input(grad_output, kernel, strides=(1, 1), padding="valid",
+                                    dilation_rate=(1, 1)):
+    """Gradient of `conv2d_transpose` with respect to its input: `conv2d` of `grad_output`.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(batch, out_h, out_w, out_channels)`.
+        kernel: the kernel, shape `(kernel_h, kernel_w, out_channels, in_channels)`.
+        strides: the transposed convolution's strides.
+        padding: its padding, `"valid"` or `"same"`.
+        dilation_rate: its dilation rate.
+
+    # Returns
+        The gradient of the input, shape `(batch, height, width, in_channels)`.
+
+    # Raises
+        ValueError: for the arguments `conv2d` rejects.
+    """
+    return conv2d(grad_output, kernel, strides, padding, dilation_rate)
+
+
+def conv2d_transpose_backward_kernel(grad_output, x, kernel_shape, strides=(1, 1),
+                                     padding="valid", dilation_rate=(1, 1)):
+    """Gradient of `conv2d_transpose` with respect to its kernel.
+
+    The forward convolution behind the transpose reads `grad_output`'s shape and
+    writes `x`'s, so this is `conv2d_backward_kernel` with the two swapped.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(batch, out_h, out_w, out_channels)`.
+        x: the input, shape `(batch, height, width, in_channels)`.
+        kernel_shape: the kernel's shape `(kernel_h, kernel_w, out_channels, in_channels)`.
+        strides: the transposed convolution's strides.
+        padding: its padding, `"valid"` or `"same"`.
+        dilation_rate: its dilation rate.
+
+    # Returns
+        The gradient of the kernel, shape `kernel_shape`.
+
+    # Raises
+        ValueError: for the arguments `conv2d_backward_kernel` rejects.
+    """
+    return conv2d_backward_kernel(x, grad_output, kernel_shape, strides, padding,
+                                  dilation_rate)
+
+
+# Depthwise convolution ------------------------------------------------------------------
+
+def depthwise_conv2d(x, kernel, strides=(1, 1), padding="valid", dilation_rate=(1, 1)):
+    """Depthwise 2-D convolution: each input channel convolved with its own filters.
+
+    `y[n, i, j, c * multiplier + m] = sum over (a, b) of
+    x_padded[n, i * sh + a * dh, j * sw + b * dw, c] * kernel[a, b, c, m]`.
+
+    # Arguments
+        x: input, shape `(batch, height, width, channels)`.
+        kernel: weights, shape `(kernel_h, kernel_w, channels, depth_multiplier)`.
+        strides: an int or a pair of ints.
+        padding: `"valid"` or `"same"`.
+        dilation_rate: an int or a pair of ints.
+
+    # Returns
+        The output, shape `(batch, out_h, out_w, channels * depth_multiplier)`.
+
+    # Raises
+        ValueError: for the arguments `conv2d` rejects.
+    """
+    dtype = float_dtype(x, kernel)
+    x, kernel = np.ascontiguousarray(x, dtype), np.ascontiguousarray(kernel, dtype)
+    strides, dilation_rate, output_size, pads = conv_geometry(
+        "depthwise_conv2d", x.shape, kernel.shape, strides, padding, dilation_rate)
+    spec = _window_spec(kernel.shape, strides, dilation_rate, pads)
+    y = np.empty(x.shape[:1] + output_size + kernel.shape[2:], dtype)
+    return _depthwise(x, kernel, spec, y).reshape(y.shape[:3] + (-1,))
+
+
+def depthwise_conv2d_backward_input(grad_output, kernel, input_shape, strides=(1, 1),
+                                    padding="valid", dilation_rate=(1, 1)):
+    """Gradient of `depthwise_conv2d` with respect to its input.
+
+    # Arguments
+        grad_output: gradient of the output,
+            shape `(batch, out_h, out_w, channels * depth_multiplier)`.
+        kernel: the forward kernel, shape `(kernel_h, kernel_w, channels, depth_multiplier)`.
+        input_shape: the forward input's shape `(batch, height, width, channels)`.
+        strides: the forward strides.
+        padding: the forward padding, `"valid"` or `"same"`.
+        dilation_rate: the forward dilation rate.
+
+    # Returns
+        The gradient of the input, shape `input_shape`.
+
+    # Raises
+        ValueError: for the forward pass's argument errors, or if `grad_output` does not
+            have the forward output's shape.
+    """
+    dtype = float_dtype(grad_output, kernel)
+    grad_output = np.ascontiguousarray(grad_output, dtype)
+    kernel = np.ascontiguousarray(kernel, dtype)
+    input_shape = tuple(input_shape)
+    strides, dilation_rate, output_size, pads = conv_geometry(
+        "depthwise_conv2d_backward_input", input_shape, kernel.shape, strides, padding,
+        dilation_rate)
+    channels, multiplier = kernel.shape[2:]
+    check_shape("depthwise_conv2d_backward_input", "grad_output", grad_output.shape,
+                input_shape[:1] + output_size + (channels * multiplier,))
+    spec = _window_spec(kernel.shape, strides, dilation_rate, pads)
+    grad_output = grad_output.reshape(grad_output.shape[:3] + (channels, multiplier))
+    return _depthwise_backward_input(grad_output, kernel, spec, np.empty(input_shape, dtype))
+
+
+def depthwise_conv2d_backward_kernel(grad_output, x, kernel_shape, strides=(1, 1),
+                                     padding="valid", dilation_rate=(1, 1)):
+    """Gradient of `depthwise_conv2d` with respect to its kernel.
+
+    # Arguments
+        grad_output: gradient of the output,
+            shape `(batch, out_h, out_w, channels * depth_multiplier)`.
+        x: the forward input, shape `(batch, height, width, channels)`.
+        kernel_shape: the kernel's shape `(kernel_h, kernel_w, channels, depth_multiplier)`.
+        strides: the forward strides.
+        padding: the forward padding, `"valid"` or `"same"`.
+        dilation_rate: the forward dilation rate.
+
+    # Returns
+        The gradient of the kernel, shape `kernel_shape`.
+
+    # Raises
+        ValueError: for the forward pass's argument errors, or if `grad_output` does not
+            have the forward output's shape.
+    """
+    dtype = float_dtype(grad_output, x)
+    grad_output, x = np.ascontiguousarray(grad_output, dtype), np.ascontiguousarray(x, dtype)
+    kernel_shape = tuple(kernel_shape)
+    strides, dilation_rate, output_size, pads = conv_geometry(
+        "depthwise_conv2d_backward_kernel", x.shape, kernel_shape, strides, padding,
+        dilation_rate)
+    channels, multiplier = kernel_shape[2:]
+    check_shape("depthwise_conv2d_backward_kernel", "grad_output", grad_output.shape,
+                x.shape[:1] + output_size + (channels * multiplier,))
+    spec = _window_spec(kernel_shape, strides, dilation_rate, pads)
+    grad_output = grad_output.reshape(grad_output.shape[:3] + (channels, multiplier))
+    return _depthwise_backward_kernel(grad_output, x, spec, np.empty(kernel_shape, dtype))
+
+
+# Pooling --------------------------------------------------------------------------------
+
+def max_pool2d(x, pool_size, strides=None, padding="valid"):
+    """2-D max pooling, with the position of each maximum for the backward pass.
+
+    Padding cells never win: only the real cells of each window are candidates.
+    Inputs must not contain NaN.
+
+    # Arguments
+        x: input, shape `(batch, height, width, channels)`.
+        pool_size: an int or a pair of ints, the window size.
+        strides: an int, a pair of ints, or `None` for `pool_size`.
+        padding: `"valid"` or `"same"`.
+
+    # Returns
+        A pair `(y, argmax)`: `y` of shape `(batch, out_h, out_w, channels)`, and `argmax`
+        (int64, same shape) holding for each output the flat index `h * width + w`, in
+        the unpadded input plane, of the first maximum of its window (row by row).
+
+    # Raises
+        ValueError: for a bad rank, pool size, stride or padding, or a pool larger than
+            a `'valid'` input.
+    """
+    x = np.ascontiguousarray(x, float_dtype(x))
+    pool_size, strides, output_size, pads = pool_geometry(
+        "max_pool2d", x.shape, pool_size, strides, padding)
+    output_shape = x.shape[:1] + output_size + x.shape[3:]
+    spec = _window_spec(pool_size, strides, (1, 1), pads)
+    return _max_pool(x, spec, np.empty(output_shape, x.dtype),
+                     np.empty(output_shape, np.int64))
+
+
+def max_pool2d_backward(grad_output, argmax, input_shape):
+    """Gradient of `max_pool2d` with respect to its input.
+
+    Each output's gradient goes to the input cell that won its window; a cell that wins
+    several overlapping windows receives the sum.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(batch, out_h, out_w, channels)`.
+        argmax: the `argmax` that `max_pool2d` returned, same shape.
+        input_shape: the forward input's shape `(batch, height, width, channels)`.
+
+    # Returns
+        The gradient of the input, shape `input_shape`.
+
+    # Raises
+        ValueError: if `argmax` and `grad_output` differ in shape or do not fit
+            `input_shape`.
+    """
+    grad_output = np.ascontiguousarray(grad_output, float_dtype(grad_output))
+    input_shape = check_argmax(grad_output.shape, np.shape(argmax), input_shape)
+    argmax = np.ascontiguousarray(argmax, np.int64)
+    return _max_pool_backward(grad_output, argmax, np.empty(input_shape, grad_output.dtype))
+
+
+def avg_pool2d(x, pool_size, strides=None, padding="valid"):
+    """2-D average pooling.
+
+    With `'same'` padding a window that overlaps the padding is averaged over its real
+    cells only, as TensorFlow does.
+
+    # Arguments
+        x: input, shape `(batch, height, width, channels)`.
+        pool_size: an int or a pair of ints, the window size.
+        strides: an int, a pair of ints, or `None` for `pool_size`.
+        padding: `"valid"` or `"same"`.
+
+    # Returns
+        The output, shape `(batch, out_h, out_w, channels)`.
+
+    # Raises
+        ValueError: for a bad rank, pool size, stride or padding, or a pool larger than
+            a `'valid'` input.
+    """
+    x = np.ascontiguousarray(x, float_dtype(x))
+    pool_size, strides, output_size, pads = pool_geometry(
+        "avg_pool2d", x.shape, pool_size, strides, padding)
+    spec = _window_spec(pool_size, strides, (1, 1), pads)
+    return _avg_pool(x, spec, np.empty(x.shape[:1] + output_size + x.shape[3:], x.dtype))
+
+
+def avg_pool2d_backward(grad_output, input_shape, pool_size, strides=None, padding="valid"):
+    """Gradient of `avg_pool2d` with respect to its input.
+
+    Each output's gradient is shared equally among the real cells of its window.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(batch, out_h, out_w, channels)`.
+        input_shape: the forward input's shape `(batch, height, width, channels)`.
+        pool_size: the forward pool size.
+        strides: the forward strides, or `None` for `pool_size`.
+        padding: the forward padding, `"valid"` or `"same"`.
+
+    # Returns
+        The gradient of the input, shape `input_shape`.
+
+    # Raises
+        ValueError: for the forward pass's argument errors, or if `grad_output` does not
+            have the forward output's shape.
+    """
+    grad_output = np.ascontiguousarray(grad_output, float_dtype(grad_output))
+    input_shape = tuple(input_shape)
+    pool_size, strides, output_size, pads = pool_geometry(
+        "avg_pool2d_backward", input_shape, pool_size, strides, padding)
+    check_shape("avg_pool2d_backward", "grad_output", grad_output.shape,
+                input_shape[:1] + output_size + input_shape[3:])
+    spec = _window_spec(pool_size, strides, (1, 1), pads)
+    return _avg_pool_backward(grad_output, spec, np.empty(input_shape, grad_output.dtype))
