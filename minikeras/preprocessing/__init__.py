@@ -1,0 +1,4 @@
+"""Preparing data for a model: loading, converting and saving images."""
+from . import image
+
+__all__ = ["image"]
