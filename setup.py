@@ -23,7 +23,7 @@ setup(
         "Pillow>=9.0",
     ],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6", "coverage>=7", "tox>=4", "ruff>=0.4"],
+        "test": ["pytest>=7", "hypothesis>=6", "coverage>=7", "tox>=4", "ruff>=0.4", "pdoc>=14"],
         "plot": ["matplotlib>=3.5"],
         "bench": ["threadpoolctl>=3"],
     },
