@@ -603,12 +603,10 @@ def test_autograder_zip_runs_as_on_gradescope(tmp_path):
         opened.extractall(root / "source")
     for script in ("setup.sh", "run_autograder"):
         (root / "source" / script).chmod(0o755)
-    # setup.sh installs the zip's own copy of minikeras into a fresh venv. Offline: the
-    # dependencies come from this Python's site-packages, and the build uses its setuptools
-    # (PIP_NO_BUILD_ISOLATION=0 is pip's spelling of --no-build-isolation).
+    # setup.sh installs the zip's own copy of minikeras into a fresh venv. Its dependencies
+    # come from this Python's site-packages; pip fetches only the build tools from PyPI.
     python = _venv_with_system_packages(tmp_path / "venv")
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "MINIKERAS_PYTHON": str(python),
-           "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"}
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "MINIKERAS_PYTHON": str(python)}
     env.pop("MINIKERAS_COURSE_DIR", None)
     subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, check=True,
                    timeout=600, cwd=tmp_path)
