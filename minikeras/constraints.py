@@ -73,6 +73,11 @@ class MaxNorm(Constraint):
         return values * (desired / (backend.epsilon() + norms))
 
     def get_config(self):
+        """Returns the constraint's configuration: its `max_value` and `axis`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same constraint.
+        """
         return {"max_value": self.max_value, "axis": self.axis}
 
 
@@ -99,6 +104,11 @@ class UnitNorm(Constraint):
         return values / (backend.epsilon() + _norms(values, _axis(self.axis)))
 
     def get_config(self):
+        """Returns the constraint's configuration: its `axis`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same constraint.
+        """
         return {"axis": self.axis}
 
 
@@ -129,6 +139,11 @@ class MinMaxNorm(Constraint):
         return values * (desired / (backend.epsilon() + norms))
 
     def get_config(self):
+        """Returns the constraint's configuration: `min_value`, `max_value`, `rate` and `axis`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same constraint.
+        """
         return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
                 "axis": self.axis}
 

@@ -138,6 +138,11 @@ class Constant(Initializer):
         return np.full(_as_shape(shape), self.value, dtype=_dtype(dtype))
 
     def get_config(self):
+        """Returns the initializer's configuration: its `value`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same initializer.
+        """
         return {"value": self.value}
 
 
@@ -160,6 +165,11 @@ class RandomNormal(Initializer):
         return values.astype(_dtype(dtype))
 
     def get_config(self):
+        """Returns the initializer's configuration: its `mean`, `stddev` and `seed`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same initializer.
+        """
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
@@ -182,6 +192,11 @@ class RandomUniform(Initializer):
         return values.astype(_dtype(dtype))
 
     def get_config(self):
+        """Returns the initializer's configuration: its `minval`, `maxval` and `seed`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same initializer.
+        """
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
 
 
@@ -206,6 +221,11 @@ class TruncatedNormal(Initializer):
         return values.astype(_dtype(dtype))
 
     def get_config(self):
+        """Returns the initializer's configuration: its `mean`, `stddev` and `seed`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same initializer.
+        """
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
@@ -271,6 +291,11 @@ class VarianceScaling(Initializer):
         return (fan_in + fan_out) / 2.0
 
     def get_config(self):
+        """Returns the initializer's configuration: `scale`, `mode`, `distribution` and `seed`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same initializer.
+        """
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
                 "seed": self.seed}
 
@@ -309,6 +334,11 @@ class _VarianceScalingPreset(VarianceScaling):
         super().__init__(seed=seed, **self.settings)
 
     def get_config(self):
+        """Returns the initializer's configuration: its `seed` (the preset fixes the rest).
+
+        # Returns
+            A dictionary that `from_config` turns back into the same initializer.
+        """
         return {"seed": self.seed}
 
 
@@ -482,6 +512,11 @@ class Orthogonal(Initializer):
         return (self.gain * q).reshape(shape).astype(_dtype(dtype))
 
     def get_config(self):
+        """Returns the initializer's configuration: its `gain` and `seed`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same initializer.
+        """
         return {"gain": self.gain, "seed": self.seed}
 
 
@@ -507,6 +542,11 @@ class Identity(Initializer):
         return (self.gain * np.eye(*shape)).astype(_dtype(dtype))
 
     def get_config(self):
+        """Returns the initializer's configuration: its `gain`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same initializer.
+        """
         return {"gain": self.gain}
 
 

@@ -526,6 +526,9 @@ class Loss:
 
         # Returns
             A `Tensor` of per-sample losses.
+
+        # Raises
+            NotImplementedError: always, in the base class; subclasses override `call`.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement call().")
 
@@ -576,10 +579,27 @@ class LossFunctionWrapper(Loss):
         self.fn_kwargs = kwargs
 
     def call(self, y_true, y_pred):
+        """Computes one loss per sample with `fn` and its keyword arguments.
+
+        A target or prediction lacking a trailing axis of length 1 gets one first (see
+        `match_label_rank`), so that `(batch,)` targets match `(batch, 1)` predictions.
+
+        # Arguments
+            y_true: the targets.
+            y_pred: the predictions.
+
+        # Returns
+            A `Tensor` of per-sample losses.
+        """
         y_true, y_pred = match_label_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self.fn_kwargs)
 
     def get_config(self):
+        """Returns the loss's configuration: `reduction`, `name` and the keyword arguments of `fn`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same loss.
+        """
         return {**super().get_config(), **self.fn_kwargs}
 
 

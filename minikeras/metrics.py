@@ -206,6 +206,9 @@ class Metric:
         # Arguments
             *args: the batch's data.
             **kwargs: options such as `sample_weight`.
+
+        # Raises
+            NotImplementedError: always, in the base class; subclasses override it.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement update_state().")
 
@@ -214,11 +217,18 @@ class Metric:
 
         # Returns
             A float.
+
+        # Raises
+            NotImplementedError: always, in the base class; subclasses override it.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement result().")
 
     def reset_states(self):
-        """Forgets everything accumulated (called at the start of each epoch)."""
+        """Forgets everything accumulated (called at the start of each epoch).
+
+        # Raises
+            NotImplementedError: always, in the base class; subclasses override it.
+        """
         raise NotImplementedError(f"{type(self).__name__} must implement reset_states().")
 
     def reset_state(self):
@@ -330,6 +340,11 @@ class MeanMetricWrapper(Mean):
         super().update_state(self.fn(y_true, y_pred, **self.fn_kwargs), sample_weight)
 
     def get_config(self):
+        """Returns the metric's configuration: `name`, `dtype` and the keyword arguments of `fn`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same metric.
+        """
         return {**super().get_config(), **self.fn_kwargs}
 
 

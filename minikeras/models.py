@@ -1,5 +1,4 @@
-"""Keras 2's `keras.models`: `Model`, `Sequential`, and building models from configs and
-files."""
+"""Keras 2's `keras.models`: `Model`, `Sequential`, and building models from configs and files."""
 import json
 
 from minikeras.engine.input_layer import Input

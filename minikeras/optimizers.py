@@ -342,6 +342,11 @@ class SGD(Optimizer):
         return value + velocity
 
     def get_config(self):
+        """Returns the optimizer's configuration: the base arguments, `momentum` and `nesterov`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same optimizer.
+        """
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
@@ -372,6 +377,11 @@ class RMSprop(Optimizer):
         return value - lr * grad / (np.sqrt(accumulator) + self.epsilon)
 
     def get_config(self):
+        """Returns the optimizer's configuration: the base arguments, `rho` and `epsilon`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same optimizer.
+        """
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
 
 
@@ -399,6 +409,11 @@ class Adagrad(Optimizer):
         return value - lr * grad / (np.sqrt(accumulator) + self.epsilon)
 
     def get_config(self):
+        """Returns the optimizer's configuration: the base arguments and `epsilon`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same optimizer.
+        """
         return {**super().get_config(), "epsilon": self.epsilon}
 
 
@@ -435,6 +450,11 @@ class Adadelta(Optimizer):
         return value - lr * update
 
     def get_config(self):
+        """Returns the optimizer's configuration: the base arguments, `rho` and `epsilon`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same optimizer.
+        """
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
 
 
@@ -477,6 +497,13 @@ class Adam(Optimizer):
         return value - lr_t * m / (np.sqrt(v) + self.epsilon)
 
     def get_config(self):
+        """Returns the optimizer's configuration, Adam's own arguments included.
+
+        That is the base arguments, `beta_1`, `beta_2`, `epsilon` and `amsgrad`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same optimizer.
+        """
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
                 "epsilon": self.epsilon, "amsgrad": self.amsgrad}
 
@@ -512,6 +539,11 @@ class Adamax(Optimizer):
         return value - lr_t * m / (u + self.epsilon)
 
     def get_config(self):
+        """Returns the optimizer's configuration: the base arguments, the betas and `epsilon`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same optimizer.
+        """
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
                 "epsilon": self.epsilon}
 
@@ -565,6 +597,13 @@ class Nadam(Optimizer):
         self.m_schedule.assign(float(self.m_schedule.value) * self._momentum(step))
 
     def get_config(self):
+        """Returns the optimizer's configuration, Nadam's own arguments included.
+
+        That is the base arguments, `beta_1`, `beta_2`, `epsilon` and `schedule_decay`.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same optimizer.
+        """
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
                 "epsilon": self.epsilon, "schedule_decay": self.schedule_decay}
 

@@ -64,6 +64,11 @@ class L1L2(Regularizer):
         return penalty
 
     def get_config(self):
+        """Returns the regularizer's configuration: its `l1` and `l2` factors.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same regularizer.
+        """
         return {"l1": self.l1, "l2": self.l2}
 
 
@@ -78,6 +83,11 @@ class L1(L1L2):
         super().__init__(l1=l1)
 
     def get_config(self):
+        """Returns the regularizer's configuration: its `l1` factor.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same regularizer.
+        """
         return {"l1": self.l1}
 
 
@@ -92,6 +102,11 @@ class L2(L1L2):
         super().__init__(l2=l2)
 
     def get_config(self):
+        """Returns the regularizer's configuration: its `l2` factor.
+
+        # Returns
+            A dictionary that `from_config` turns back into the same regularizer.
+        """
         return {"l2": self.l2}
 
 

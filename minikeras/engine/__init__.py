@@ -1,5 +1,8 @@
-"""The engine (floor 5): `Layer`, symbolic tensors and nodes, `Model`, `Sequential`, the
-training loop, summaries and saving."""
+"""The engine (floor 5): layers, symbolic tensors, models, training, summaries and saving.
+
+It holds `Layer`, symbolic tensors and nodes, `Model`, `Sequential`, the training loop,
+summaries and saving.
+"""
 from minikeras.engine.base_layer import Layer
 from minikeras.engine.input_layer import Input, InputLayer
 from minikeras.engine.input_spec import InputSpec

@@ -202,8 +202,10 @@ def read_layer_weights(group, filepath):
 
 
 def keras3_layer_keys(layers):
-    """Gives each layer Keras 3's `.weights.h5` key: its snake-case class name with a
-    per-class counter, in layer order (`dense`, `dense_1`, ...).
+    """Gives each layer Keras 3's `.weights.h5` key.
+
+    The key is the layer's snake-case class name with a per-class counter, in layer
+    order (`dense`, `dense_1`, ...).
 
     # Arguments
         layers: the model's layers, input layers included.

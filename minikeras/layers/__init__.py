@@ -1,6 +1,8 @@
-"""Keras's layers, one family per file, importable as in Keras 2
-(`minikeras.layers.Dense`, `minikeras.layers.core.Dense`,
-`minikeras.layers.convolutional.Conv2D`, `minikeras.layers.pooling.MaxPooling2D`, ...)."""
+"""Keras's layers, one family per file, importable as in Keras 2.
+
+For example `minikeras.layers.Dense`, `minikeras.layers.core.Dense`,
+`minikeras.layers.convolutional.Conv2D`, `minikeras.layers.pooling.MaxPooling2D`, ...
+"""
 from minikeras.engine.base_layer import Layer
 from minikeras.engine.input_layer import Input, InputLayer
 from minikeras.engine.input_spec import InputSpec

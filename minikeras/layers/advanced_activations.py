@@ -1,5 +1,7 @@
-"""Advanced activation layers: activations with arguments or weights of their own
-(LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, ReLU)."""
+"""Advanced activation layers: activations with arguments or weights of their own.
+
+They are LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax and ReLU.
+"""
 import numbers
 
 from minikeras import activations, constraints, initializers, regularizers

@@ -1,5 +1,7 @@
-"""Core layers: Dense, Activation, Dropout, SpatialDropout1D/2D/3D, Flatten, Reshape, Permute,
-RepeatVector, Lambda, ActivityRegularization and Masking.
+"""Core layers: Dense, Activation, Dropout, Flatten, Reshape and the like.
+
+The full list: Dense, Activation, Dropout, SpatialDropout1D/2D/3D, Flatten, Reshape,
+Permute, RepeatVector, Lambda, ActivityRegularization and Masking.
 
 Each follows the same template: `__init__` checks and stores the arguments, `build` makes
 the weights, `call` is a few lines of `minikeras.ops`, then `compute_output_shape` and
@@ -157,6 +159,9 @@ class Dense(Layer):
 
         # Arguments
             input_shape: the input's shape; its last axis must be known.
+
+        # Raises
+            ValueError: if the last axis of `input_shape` is `None`.
         """
         input_dim = input_shape[-1]
         if input_dim is None:

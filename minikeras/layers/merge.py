@@ -1,5 +1,7 @@
-"""Merge layers: combine a list of tensors into one (Add, Subtract, Multiply, Average, Maximum,
-Minimum, Concatenate, Dot), and their lowercase functional forms (`add([x, y])`, ...).
+"""Merge layers: combine a list of tensors into one.
+
+They are Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate and Dot, with
+their lowercase functional forms (`add([x, y])`, ...).
 
 The elementwise layers share `_Merge`, which checks the list of inputs and broadcasts
 their shapes as Keras 2 does: lengths of 1 stretch, and an input with fewer axes gets

@@ -1,5 +1,6 @@
-"""Noise layers: regularization by random noise, active only in training (GaussianNoise,
-GaussianDropout, AlphaDropout).
+"""Noise layers: regularization by random noise, active only in training.
+
+They are GaussianNoise, GaussianDropout and AlphaDropout.
 
 Outside training (`training` false or None, as in `predict` and `evaluate`) each layer
 passes its input through unchanged. The noise is drawn from `backend.rng()`, so
