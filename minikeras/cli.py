@@ -69,6 +69,26 @@ def cars_vs_trucks(data, epochs, batch_size, image_size, samples, seed, out, ver
                     samples=samples, seed=seed, out=out, verbose=verbose, echo=click.echo)
 
 
+@demo.command("sequence-memory")
+@click.option("--epochs", type=click.IntRange(1), default=4, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1), default=32, show_default=True)
+@click.option("--samples", type=click.IntRange(20), default=4000, show_default=True,
+              help="How many training words to generate.")
+@click.option("--max-length", type=click.IntRange(4, 200), default=16, show_default=True,
+              help="The longest word, in letters.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Save the trained model to this .h5 file.")
+@click.option("--verbose", type=VERBOSITY, default=1, show_default=True,
+              help="0 silent, 1 progress bar, 2 one line per epoch.")
+@friendly_errors
+def sequence_memory(epochs, batch_size, samples, max_length, seed, out, verbose):
+    """Train an LSTM to recall the first letter of a word, then report its test accuracy."""
+    from minikeras.demos import sequence as demo_module
+    demo_module.run(epochs=epochs, batch_size=batch_size, samples=samples,
+                    max_length=max_length, seed=seed, out=out, verbose=verbose, echo=click.echo)
+
+
 @main.command()
 @click.argument("model_path", metavar="MODEL", type=click.Path())
 @click.argument("images", metavar="IMAGE...", nargs=-1, required=True, type=click.Path())

@@ -40,7 +40,8 @@ def get_layer_class(class_name, custom_objects=None):
 # Keys Keras 3 writes into layer configs that carry no meaning for minikeras when unset.
 _IGNORED_WHEN_UNSET = {"quantization_config": None, "optional": False, "ragged": False,
                        "lora_rank": None, "lora_alpha": None, "sparse": False,
-                       "synchronized": False, "groups": 1, "keepdims": False}
+                       "synchronized": False, "groups": 1, "keepdims": False,
+                       "time_major": False}
 
 
 def layer_from_config(layer_config, custom_objects=None):

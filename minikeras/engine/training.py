@@ -530,6 +530,12 @@ class Model(Functional):
 
     # ---- description, saving ---------------------------------------------------------------
 
+    def reset_states(self):
+        """Resets the states of every stateful layer of the model (such as a stateful LSTM)."""
+        for layer in self.layers:
+            if getattr(layer, "stateful", False) and hasattr(layer, "reset_states"):
+                layer.reset_states()
+
     def summary(self, line_length=None, positions=None, print_fn=None):
         """Prints a table of the layers, their output shapes and parameter counts.
 

@@ -25,6 +25,10 @@ from minikeras.layers.merge import (
 )
 from minikeras.layers.noise import AlphaDropout, GaussianDropout, GaussianNoise
 from minikeras.layers.normalization import BatchNormalization
+from minikeras.layers.recurrent import (
+    GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,
+)
+from minikeras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper
 from minikeras.layers.pooling import (
     AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, GlobalAveragePooling1D,
     GlobalAveragePooling2D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D,
@@ -50,4 +54,6 @@ __all__ = [
     "GlobalAveragePooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D",
     "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPool1D", "MaxPool2D",
     "MaxPooling1D", "MaxPooling2D",
+    "GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNCell",
+    "Bidirectional", "TimeDistributed", "Wrapper",
 ]

@@ -1027,8 +1027,8 @@ class Masking(Layer):
     """Zeroes the timesteps whose features all equal `mask_value`.
 
     For each timestep of a `(samples, timesteps, features)` input, if every feature
-    equals `mask_value`, the whole timestep is set to 0 in the output. (Passing the mask
-    on to later layers, such as recurrent ones, is not done yet.)
+    equals `mask_value`, the whole timestep is set to 0 in the output, and the mask is
+    passed on, so that later layers such as `LSTM` skip those timesteps.
 
     # Arguments
         mask_value: the value that marks a timestep to skip.
