@@ -13,7 +13,7 @@ setup(
     # The course (exercises, tests, solutions) ships inside the package, for `minikeras course`.
     package_dir={"minikeras.course_material": "course"},
     package_data={"minikeras.course_material": [
-        "*.md", "*/*.md", "*/*.json", "*/*/*.py", "*/*/*.md", "*/*/*.ipynb"]},
+        "*.md", "*/*.md", "*/*.json", "*/*.ipynb", "*/*/*.py", "*/*/*.md", "*/*/*.ipynb"]},
     include_package_data=True,
     install_requires=[
         "numpy>=1.22",
@@ -23,7 +23,8 @@ setup(
         "Pillow>=9.0",
     ],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6", "coverage>=7", "tox>=4", "ruff>=0.4", "pdoc>=14"],
+        "test": ["pytest>=7", "hypothesis>=6", "coverage>=7", "tox>=4", "ruff>=0.4", "pdoc>=14",
+                 "nbclient>=0.7", "nbformat>=5.1", "ipykernel>=6", "matplotlib>=3.5"],
         "plot": ["matplotlib>=3.5"],
         "bench": ["threadpoolctl>=3"],
     },

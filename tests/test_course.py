@@ -487,8 +487,8 @@ def test_cli_start_copies_starter_and_public_tests_only(tmp_path):
     result = _invoke("start", "01-broadcasting", "--to", str(target))
     assert result.exit_code == 0
     files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
-    assert files == ["README.md", "broadcasting.py", "conftest.py", "exercise.json",
-                     "tests/test_broadcasting.py"]
+    assert files == ["01-broadcasting.ipynb", "README.md", "broadcasting.py", "conftest.py",
+                     "exercise.json", "tests/test_broadcasting.py"]
     assert "TODO" in (target / "broadcasting.py").read_text()
     again = CliRunner().invoke(course, ["--course-dir", str(COURSE), "start", "1", "--to",
                                         str(target)])

@@ -12,7 +12,7 @@ import pytest
 pytestmark = pytest.mark.pep8_doc
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CHECKED_FOLDERS = ("minikeras", "course", "scripts", "tests")
+CHECKED_FOLDERS = ("minikeras", "course", "examples", "scripts", "tests")
 
 
 def run(*command):

@@ -80,12 +80,16 @@ def list_exercises(settings):
 def start(settings, exercise_name, target, force):
     """Copy an exercise's starter files into a folder.
 
-    Copies the README, the starter files and the public tests (never the hidden ones).
+    Copies the README, the exercise's notebook, the starter files and the public tests
+    (never the hidden ones).
     """
     exercise = settings.exercise(exercise_name)
     target = Path(target)
     copies = [(exercise.folder / "README.md", target / "README.md"),
               (exercise.folder / "exercise.json", target / "exercise.json")]
+    notebook = exercise.folder / f"{exercise.name}.ipynb"
+    if notebook.is_file():  # the notebook imports the starter module beside it
+        copies.append((notebook, target / notebook.name))
     copies += [(path, target / path.name) for path in sorted(exercise.starter.iterdir())
                if path.is_file() and path.suffix in (".py", ".md", ".ipynb")]
     copies += [(path, target / "tests" / path.name) for path in exercise.test_files(hidden=False)]

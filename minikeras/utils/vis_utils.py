@@ -1,5 +1,6 @@
 """Pictures of models and training: `plot_model` (Pillow, no Graphviz) and `plot_history`."""
 import os
+import sys
 
 BOX_PADDING = 8
 LEVEL_GAP = 36
@@ -142,7 +143,6 @@ def _save_atomically(image, path):
 
 
 def _display_form(image):
-    import sys
     if "ipykernel" in sys.modules:
         import io
 
@@ -169,7 +169,7 @@ def plot_history(history, to_file=None, metrics=None):
     """
     try:
         import matplotlib
-        if "ipykernel" not in __import__("sys").modules:
+        if "ipykernel" not in sys.modules:
             matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as error:
@@ -192,4 +192,6 @@ def plot_history(history, to_file=None, metrics=None):
         temporary = os.path.join(folder, f".{os.path.basename(to_file)}.tmp.png")
         figure.savefig(temporary, format="png")
         os.replace(temporary, to_file)
+    if "ipykernel" in sys.modules:  # the notebook shows the returned figure; pyplot must not
+        plt.close(figure)
     return figure
