@@ -268,8 +268,11 @@ class Layer:
 
     @property
     def losses(self):
-        """The weight regularization penalties, computed now, plus the losses added by the
-        last call made outside a training step (such as activity penalties)."""
+        """The layer's losses: weight penalties and the last call's added losses.
+
+        The weight regularization penalties are computed now; the added losses (such as
+        activity penalties) are those of the last call made outside a training step.
+        """
         penalties = [regularizer(variable) for variable, regularizer in self._weight_regularizers]
         for layer in self._sublayers:
             penalties += layer.losses

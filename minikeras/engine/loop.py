@@ -25,7 +25,11 @@ class ArrayBatches:
         self.steps = -(-self.samples // self.batch_size)
 
     def epoch(self):
-        """Yields `(x, y, sample_weight)` lists for one pass over the data."""
+        """Yields the batches of one pass over the data.
+
+        # Yields
+            `(x, y, sample_weight)`, each a list of arrays (or None).
+        """
         for indices in adapter.batch_indices(self.samples, self.batch_size, self.shuffle,
                                              backend.rng()):
             if not self.shuffle:
@@ -60,7 +64,14 @@ class GeneratorBatches:
         self._iterator = None if self.is_sequence else iter(data)
 
     def epoch(self):
-        """Yields `(x, y, sample_weight)` lists for one epoch."""
+        """Yields the batches of one epoch, checked by the model.
+
+        # Yields
+            `(x, y, sample_weight)`, each a list of arrays (or None).
+
+        # Raises
+            ValueError: if a batch has no targets when targets are needed.
+        """
         order = np.arange(self.steps)
         if self.is_sequence and self.shuffle:
             order = backend.rng().permutation(self.steps)
@@ -93,6 +104,9 @@ def batches_for(model, x, y, batch_size, shuffle, sample_weight=None, class_weig
 
     # Returns
         An `ArrayBatches` or a `GeneratorBatches`.
+
+    # Raises
+        ValueError: if targets are needed and missing, or the data does not fit the model.
     """
     if adapter.is_generator_like(x):
         return GeneratorBatches(model, x, steps, shuffle, class_weight, with_targets)
@@ -312,6 +326,9 @@ def predict(model, x, batch_size, verbose, steps, callbacks):
 
     # Returns
         An array, or a list of arrays for several outputs.
+
+    # Raises
+        ValueError: if the data gives no batch.
     """
     batches = batches_for(model, x, None, batch_size, False, steps=steps, with_targets=False)
     if steps is not None and isinstance(batches, ArrayBatches):

@@ -80,6 +80,9 @@ class Model(Functional):
 
         # Returns
             The outputs.
+
+        # Raises
+            NotImplementedError: for a subclassed model that does not define `call`.
         """
         if not self._is_graph_network:
             raise NotImplementedError(
