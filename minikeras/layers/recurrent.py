@@ -172,15 +172,16 @@ def _lstm_loop(projected, h0, c0, recurrent_kernel, recurrent_masks, step_mask, 
     from minikeras.kernels import recurrent as kernels
     units = h0.shape[-1]
     step_mask = _time_major(step_mask)
+    kernel_value = recurrent_kernel.value  # saved for backward (a Variable may be reassigned)
     h_all, c_all, gates = kernels.lstm_forward(_time_major(projected.value), h0.value,
-                                               c0.value, recurrent_kernel.value,
+                                               c0.value, kernel_value,
                                                recurrent_masks, step_mask, hard)
 
     def backward(grad):
         grad = _time_major(grad)
         grad_projected, grad_h0, grad_c0, grad_kernel = kernels.lstm_backward(
             np.ascontiguousarray(grad[..., :units]), np.ascontiguousarray(grad[..., units:]),
-            h_all, c_all, gates, recurrent_kernel.value, recurrent_masks, step_mask, hard)
+            h_all, c_all, gates, kernel_value, recurrent_masks, step_mask, hard)
         return np.swapaxes(grad_projected, 0, 1), grad_h0, grad_c0, grad_kernel
 
     packed = np.swapaxes(np.concatenate([h_all[1:], c_all[1:]], axis=-1), 0, 1)
@@ -206,13 +207,14 @@ def _gru_loop(projected, h0, recurrent_kernel, recurrent_bias, recurrent_masks, 
     """
     from minikeras.kernels import recurrent as kernels
     step_mask = _time_major(step_mask)
+    kernel_value = recurrent_kernel.value  # saved for backward (a Variable may be reassigned)
     h_all, gates, recurrent_h = kernels.gru_forward(
-        _time_major(projected.value), h0.value, recurrent_kernel.value, recurrent_bias.value,
+        _time_major(projected.value), h0.value, kernel_value, recurrent_bias.value,
         recurrent_masks, step_mask, hard, reset_after)
 
     def backward(grad):
         grad_projected, grad_h0, grad_kernel, grad_bias = kernels.gru_backward(
-            _time_major(grad), h_all, gates, recurrent_h, recurrent_kernel.value,
+            _time_major(grad), h_all, gates, recurrent_h, kernel_value,
             recurrent_masks, step_mask, hard, reset_after)
         return np.swapaxes(grad_projected, 0, 1), grad_h0, grad_kernel, grad_bias
 

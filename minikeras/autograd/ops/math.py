@@ -65,11 +65,12 @@ def multiply(a, b):
         A `Tensor`, `a * b`.
     """
     a, b = _pair(a, b)
+    a_value, b_value = a.value, b.value  # saved for backward (a Variable may be reassigned)
 
     def backward(grad):
-        return unbroadcast(grad * b.value, a.shape), unbroadcast(grad * a.value, b.shape)
+        return unbroadcast(grad * b_value, a.shape), unbroadcast(grad * a_value, b.shape)
 
-    return record(a.value * b.value, (a, b), backward)
+    return record(a_value * b_value, (a, b), backward)
 
 
 def divide(a, b):
@@ -83,10 +84,11 @@ def divide(a, b):
         A `Tensor`, `a / b`.
     """
     a, b = _pair(a, b)
-    value = a.value / b.value
+    b_value = b.value
+    value = a.value / b_value
 
     def backward(grad):
-        grad_a = grad / b.value
+        grad_a = grad / b_value
         return unbroadcast(grad_a, a.shape), unbroadcast(-grad_a * value, b.shape)
 
     return record(value, (a, b), backward)
@@ -119,15 +121,16 @@ def power(a, b):
         A `Tensor`, `a ** b`.
     """
     a, b = _pair(a, b)
-    value = a.value ** b.value
+    a_value, b_value = a.value, b.value
+    value = a_value ** b_value
     wants_exponent_grad = needs_gradient(b)
 
     def backward(grad):
-        grad_a = unbroadcast(grad * b.value * a.value ** (b.value - 1), a.shape)
+        grad_a = unbroadcast(grad * b_value * a_value ** (b_value - 1), a.shape)
         grad_b = None
         if wants_exponent_grad:
-            positive = a.value > 0
-            log_a = np.log(np.where(positive, a.value, 1))
+            positive = a_value > 0
+            log_a = np.log(np.where(positive, a_value, 1))
             grad_b = unbroadcast(grad * np.where(positive, value * log_a, 0), b.shape)
         return grad_a, grad_b
 
@@ -144,7 +147,8 @@ def square(x):
         A `Tensor`, `x ** 2`.
     """
     x = as_tensor(x)
-    return record(np.square(x.value), (x,), lambda grad: (2 * grad * x.value,))
+    x_value = x.value
+    return record(np.square(x_value), (x,), lambda grad: (2 * grad * x_value,))
 
 
 def sqrt(x):
@@ -185,7 +189,8 @@ def log(x):
         A `Tensor`.
     """
     x = as_tensor(x)
-    return record(np.log(x.value), (x,), lambda grad: (grad / x.value,))
+    x_value = x.value
+    return record(np.log(x_value), (x,), lambda grad: (grad / x_value,))
 
 
 def abs(x):
@@ -198,7 +203,8 @@ def abs(x):
         A `Tensor`.
     """
     x = as_tensor(x)
-    return record(np.abs(x.value), (x,), lambda grad: (grad * np.sign(x.value),))
+    x_value = x.value
+    return record(np.abs(x_value), (x,), lambda grad: (grad * np.sign(x_value),))
 
 
 def sign(x):
@@ -319,12 +325,14 @@ def matmul(a, b):
         from minikeras.autograd.ops.shape import expand_dims, squeeze
         return squeeze(matmul(a, expand_dims(b, -1)), -1)
 
+    a_value, b_value = a.value, b.value  # saved for backward (a Variable may be reassigned)
+
     def backward(grad):
-        grad_a = grad @ np.swapaxes(b.value, -1, -2)
-        grad_b = np.swapaxes(a.value, -1, -2) @ grad
+        grad_a = grad @ np.swapaxes(b_value, -1, -2)
+        grad_b = np.swapaxes(a_value, -1, -2) @ grad
         return unbroadcast(grad_a, a.shape), unbroadcast(grad_b, b.shape)
 
-    return record(a.value @ b.value, (a, b), backward)
+    return record(a_value @ b_value, (a, b), backward)
 
 
 def tensordot(a, b, axes):

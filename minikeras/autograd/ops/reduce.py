@@ -62,10 +62,11 @@ def _extreme(x, axis, keepdims, numpy_function):
     """max and min: the gradient is shared equally by the elements that reach the extreme."""
     x = as_tensor(x)
     axes = _axes(axis, x.ndim)
-    value = numpy_function(x.value, axis=axes, keepdims=True)
+    x_value = x.value
+    value = numpy_function(x_value, axis=axes, keepdims=True)
 
     def backward(grad):
-        winners = x.value == value
+        winners = x_value == value
         share = winners / winners.sum(axis=axes, keepdims=True)
         return (share * _restore_reduced_axes(grad, axes, x.shape),)
 
@@ -120,11 +121,12 @@ def prod(x, axis=None, keepdims=False):
     """
     x = as_tensor(x)
     axes = _axes(axis, x.ndim)
+    x_value = x.value
 
     def backward(grad):
         # Move the reduced axes last and flatten them into one axis of length n.
         kept = [a for a in range(x.ndim) if a not in axes]
-        moved = np.transpose(x.value, kept + list(axes))
+        moved = np.transpose(x_value, kept + list(axes))
         flat = moved.reshape(moved.shape[:len(kept)] + (-1,))
         ones = np.ones_like(flat[..., :1])
         before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)

@@ -106,7 +106,7 @@ def getitem(x, index):
     index = _plain_index(index)
 
     def backward(grad):
-        grad_x = np.zeros_like(x.value)
+        grad_x = np.zeros(x.shape, x.dtype)
         if _is_basic_index(index):
             grad_x[index] = grad
         else:
