@@ -21,6 +21,9 @@ of threads, and take turns: each round times one minikeras run and one PyTorch r
 about `--seconds` seconds, alternating which goes first. The table gives the median
 over the rounds and the ratio minikeras / PyTorch of those medians (above 1: minikeras
 is faster). Other processes on the machine slow both sides; the ratio is what to read.
+On a busy machine two threads per library wait on each other's cores, PyTorch's OpenMP
+threads most of all (W1 fell from about 20,000 to 170 samples/s under a load of 9):
+compare with `--threads 1` there.
 
 Then, each in a fresh process: the time of `import minikeras`; the first training step
 of W2 (numba's cache warm, and cold: an empty `NUMBA_CACHE_DIR`); and the peak memory
@@ -316,6 +319,10 @@ def set_threads(library, threads):
         import torch
         torch.set_num_threads(threads)
     else:
+        # minikeras's kernels first, as in a program that imports the library before numba
+        # starts its threads (fast.py sets how those threads wait).
+        from minikeras import backend
+        backend.kernels()
         import numba
         numba.set_num_threads(threads)
 
