@@ -290,6 +290,12 @@ class Mean(Metric):
             sample_weight: `None`, a scalar, or one weight per value (or per sample,
                 broadcast along the value's other axes).
         """
+        if isinstance(values, float) and isinstance(sample_weight, (int, float, type(None))):
+            # One number, as the training loop gives each batch's loss: no arrays needed.
+            weight = 1.0 if sample_weight is None else float(sample_weight)
+            self.total += values * weight
+            self.count += weight
+            return
         values = np.asarray(values, dtype=np.float64)
         if sample_weight is None:
             weights = np.ones_like(values)

@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from minikeras import backend
-from minikeras.autograd import GradientTape, Variable
+from minikeras.autograd import GradientTape, Variable, saved_arrays_in_use
 from minikeras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
 
 # Keys that Keras 3 writes in optimizer configs for features minikeras does not have:
@@ -66,6 +66,7 @@ class Optimizer:
         self._extra_weights = []  # state shared by all variables (Nadam's m_schedule)
         self._variables = []  # the variables seen so far, in the order first seen
         self._slots = {}  # id(variable) -> {slot name: slot Variable}
+        self._work = {}  # (shape, dtype) -> two scratch arrays, see _work_arrays
 
     @property
     def lr(self):
@@ -188,9 +189,17 @@ class Optimizer:
             )
         lr = self._decayed_lr()
         step = int(self.iterations.value) + 1
+        # `assign` gives a variable a fresh array, because arrays saved on a tape must not
+        # change. Once no tape holds saved arrays (in `fit`, the step's gradients are
+        # computed by now), the arrays are updated where they lie: a copy of every weight
+        # less per step.
+        in_place = not saved_arrays_in_use()
         for grad, variable in pairs:
             grad = self._clip(self._check_gradient(grad, variable))
             slots = {name: slot.value for name, slot in self._slots_for(variable).items()}
+            if in_place and variable.constraint is None:
+                self._update_in_place(variable.value, grad, slots, lr, step)
+                continue
             new_value = self._update_value(variable.value, grad, slots, lr, step)
             if variable.constraint is not None:
                 new_value = variable.constraint(new_value)
@@ -259,6 +268,37 @@ class Optimizer:
             The new value, an array.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement _update_value().")
+
+    def _update_in_place(self, value, grad, slots, lr, step):
+        """Updates the variable's array and its slots in place, by the same rule.
+
+        `apply_gradients` calls it when no tape may still read the old values. By
+        default it copies `_update_value`'s result in; an optimizer may instead write its
+        rule here, in place, and define `_update_value` with it (see `Adam`).
+
+        # Arguments
+            value: the variable's array, to update in place.
+            grad: its gradient, clipped.
+            slots: the variable's slots by name, arrays to update in place.
+            lr: the (decayed) learning rate.
+            step: the number of this step, 1 for the first.
+        """
+        value[...] = self._update_value(value, grad, slots, lr, step)
+
+    def _work_arrays(self, value):
+        """Two arrays of the shape and dtype of `value` for intermediate results, kept and
+        reused (they hold no state: variables of one shape share them).
+
+        # Arguments
+            value: a variable's array.
+
+        # Returns
+            A pair of arrays.
+        """
+        key = (value.shape, value.dtype)
+        if key not in self._work:
+            self._work[key] = (np.empty_like(value), np.empty_like(value))
+        return self._work[key]
 
     def _finish_step(self, step):
         """Updates the state shared by all variables, once per step (nothing by default)."""
@@ -486,15 +526,26 @@ class Adam(Optimizer):
         self.slot_names = ("m", "v", "vhat") if amsgrad else ("m", "v")
 
     def _update_value(self, value, grad, slots, lr, step):
+        new_value = value.copy()
+        self._update_in_place(new_value, grad, slots, lr, step)
+        return new_value
+
+    def _update_in_place(self, value, grad, slots, lr, step):
         lr_t = lr * math.sqrt(1.0 - self.beta_2 ** step) / (1.0 - self.beta_1 ** step)
         m, v = slots["m"], slots["v"]
-        m[...] = self.beta_1 * m + (1.0 - self.beta_1) * grad
-        v[...] = self.beta_2 * v + (1.0 - self.beta_2) * np.square(grad)
+        # The rule of the docstring, each array updated where it lies, and the products
+        # written into two work arrays kept from step to step (`out=`): a new array the
+        # size of the weights costs page faults at every step.
+        work, update = self._work_arrays(value)
+        m *= self.beta_1
+        m += np.multiply(grad, 1.0 - self.beta_1, out=work)
+        v *= self.beta_2
+        v += np.multiply(np.square(grad, out=work), 1.0 - self.beta_2, out=work)
         if self.amsgrad:
-            vhat = slots["vhat"]
-            vhat[...] = np.maximum(vhat, v)
-            return value - lr_t * m / (np.sqrt(vhat) + self.epsilon)
-        return value - lr_t * m / (np.sqrt(v) + self.epsilon)
+            v = np.maximum(slots["vhat"], v, out=slots["vhat"])
+        denominator = np.add(np.sqrt(v, out=work), self.epsilon, out=work)
+        np.multiply(m, lr_t, out=update)
+        value -= np.divide(update, denominator, out=update)
 
     def get_config(self):
         """Returns the optimizer's configuration, Adam's own arguments included.

@@ -10,12 +10,16 @@ Tapes live on a thread-local stack: two threads recording at once never see each
 other's ops, and nested tapes each record what they watch.
 """
 import threading
+import weakref
 
 import numpy as np
 
 from minikeras.autograd.tensor import Tensor, Variable
 
 _thread_state = threading.local()
+# The tapes of every thread whose records may still be read: those entered and not yet
+# emptied by `gradient` (a non-persistent tape) or `reset`. Weak: a dropped tape leaves.
+_tapes_with_records = weakref.WeakSet()
 
 
 def _tape_stack():
@@ -32,6 +36,19 @@ def is_recording():
         True inside a `with GradientTape():` block (and outside `stop_recording`).
     """
     return any(tape._recording for tape in _tape_stack())
+
+
+def saved_arrays_in_use():
+    """Tells whether a tape on any thread may still read the arrays its ops saved.
+
+    Ops keep references to their inputs' arrays for their backward pass, so an array
+    must not change while a tape holds it. The optimizers update weights in place only
+    when this is False (in `fit`, once the step's gradients are computed).
+
+    # Returns
+        True while a tape is recording, or a persistent tape keeps its records.
+    """
+    return len(_tapes_with_records) > 0
 
 
 def needs_gradient(tensor):
@@ -64,13 +81,11 @@ def record(value, inputs, backward):
     """
     output = Tensor.__new__(Tensor)
     output.value = value
-    stack = _thread_state.__dict__.get("tapes")
-    if stack:
-        for tape in stack:
-            # A list, not any(): every trainable variable among the inputs must be seen.
-            if tape._recording and True in [tape._watches(x) for x in inputs]:
-                tape._records.append((output, inputs, backward))
-                tape._watched[id(output)] = output
+    # Called for every op: the thread's stack is read directly, with no helper call.
+    for tape in _thread_state.__dict__.get("tapes", ()):
+        if tape._recording and tape._watches_any(inputs):
+            tape._records.append((output, inputs, backward))
+            tape._watched[id(output)] = output
     return output
 
 
@@ -107,6 +122,7 @@ class GradientTape:
 
     def __enter__(self):
         _tape_stack().append(self)
+        _tapes_with_records.add(self)
         self._recording = True
         return self
 
@@ -118,13 +134,27 @@ class GradientTape:
         return False
 
     def _watches(self, tensor):
-        if id(tensor) in self._watched:
-            return True
-        if (self.watch_accessed_variables and isinstance(tensor, Variable)
-                and tensor.trainable and _is_float(tensor)):
+        return id(tensor) in self._watched or self._watch_if_variable(tensor)
+
+    def _watch_if_variable(self, tensor):
+        """Starts watching a trainable float variable the first time an op uses it."""
+        if (self.watch_accessed_variables and isinstance(tensor, Variable) and tensor.trainable
+                and _is_float(tensor)):
             self._watched[id(tensor)] = tensor
             return True
         return False
+
+    def _watches_any(self, tensors):
+        """Whether the tape watches any of `tensors`.
+
+        Every tensor is looked at, even after a watched one: each trainable variable among
+        them must be seen, so that `watched_variables` lists them all.
+        """
+        found = False
+        for tensor in tensors:
+            if id(tensor) in self._watched or self._watch_if_variable(tensor):
+                found = True
+        return found
 
     def watch(self, tensor):
         """Makes the tape record ops on a tensor (or a list or tuple of tensors).
@@ -164,6 +194,8 @@ class GradientTape:
         self._records = []
         self._watched = {}
         self._used = False
+        if not self._recording:
+            _tapes_with_records.discard(self)
 
     def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
         """Computes the gradient of `target` with respect to each of `sources`.
@@ -203,6 +235,7 @@ class GradientTape:
         self._used = True
         if not self.persistent:
             self._records = []
+            _tapes_with_records.discard(self)
         results = []
         for source in flat_sources:
             grad = grads.get(id(source))
@@ -238,6 +271,7 @@ class GradientTape:
 
     def _backpropagate(self, grads, keep):
         """Walks the records from the last to the first, applying each op's backward."""
+        watched = self._watched
         for output, inputs, backward in reversed(self._records):
             # Free each gradient once used, except those the caller asked for.
             key = id(output)
@@ -245,7 +279,7 @@ class GradientTape:
             if grad_output is None:
                 continue
             for tensor, grad in zip(inputs, backward(grad_output)):
-                if grad is not None and id(tensor) in self._watched and _is_float(tensor):
+                if grad is not None and id(tensor) in watched and _is_float(tensor):
                     _accumulate(grads, tensor, grad)
 
 

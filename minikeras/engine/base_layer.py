@@ -20,7 +20,7 @@ from minikeras.autograd.tensor import Tensor, Variable
 from minikeras.engine import registry
 from minikeras.engine.input_spec import check_input_spec
 from minikeras.engine.naming import snake_case, unique_name
-from minikeras.engine.node import KerasTensor, Node, flatten, is_symbolic, map_structure, pack_like
+from minikeras.engine.node import KerasTensor, Node, flatten, map_structure, pack_like
 
 # Building creates weights: two threads calling an unbuilt layer must not both do it.
 _build_lock = threading.RLock()
@@ -348,24 +348,40 @@ class Layer:
         # Returns
             The outputs: tensors, or `KerasTensor`s when the inputs were symbolic.
         """
-        if is_symbolic(inputs):
+        flat_inputs = flatten(inputs)
+        if any(isinstance(leaf, KerasTensor) for leaf in flat_inputs):
             return self._call_symbolic(inputs, args, kwargs)
-        inputs = map_structure(self._to_tensor, inputs)
-        self._maybe_build(_shapes_of(inputs))
-        check_input_spec(self, self.input_spec, [t.shape for t in flatten(inputs)])
-        if "training" in kwargs and "training" not in _call_parameters(type(self)):
+        if not all([self._is_ready_tensor(leaf) for leaf in flat_inputs]):
+            inputs = map_structure(self._to_tensor, inputs)
+            flat_inputs = flatten(inputs)
+        if not self.built:
+            self._maybe_build(_shapes_of(inputs))
+        _check_inputs(self, tuple(t.shape for t in flat_inputs))
+        parameters = _call_parameters(type(self))
+        if "training" in kwargs and "training" not in parameters:
             kwargs.pop("training")
         if _current_loss_scope() is None:
             _eager_losses(self).clear()
-        previous_mask = _masks_of(inputs)
-        if previous_mask is not None and "mask" in _call_parameters(type(self)):
+        previous_mask = _masks_of(inputs, flat_inputs)
+        if previous_mask is not None and "mask" in parameters:
             kwargs.setdefault("mask", previous_mask)
         outputs = self.call(inputs, *args, **kwargs)
         if self.activity_regularizer is not None:
             for output in flatten(outputs):
                 self.add_loss(self.activity_regularizer(output))
-        _attach_masks(outputs, self.compute_mask(inputs, previous_mask))
+        if previous_mask is not None or self._computes_masks():
+            _attach_masks(outputs, self.compute_mask(inputs, previous_mask))
         return outputs
+
+    def _is_ready_tensor(self, value):
+        """Whether `value` is a `Tensor` that `_to_tensor` would leave as it is."""
+        return isinstance(value, Tensor) and (value.dtype.kind != "f"
+                                              or value.dtype == self.dtype)
+
+    def _computes_masks(self):
+        """Whether this layer may make a mask from unmasked inputs (it overrides
+        `compute_mask`, as `Embedding` does)."""
+        return type(self).compute_mask is not Layer.compute_mask
 
     def compute_mask(self, inputs, mask=None):
         """Returns the timestep mask of the outputs, given the inputs and their mask.
@@ -486,9 +502,26 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
-def _masks_of(inputs):
+# Input checks that passed, by (id of the input spec, input shapes) -> that spec (kept, so
+# that its id is not reused): a training loop calls each layer with the same shapes batch
+# after batch, and the check need not be worked out again each time.
+_passed_input_checks = {}
+
+
+def _check_inputs(layer, shapes):
+    """Checks input shapes against the layer's `input_spec` (see `check_input_spec`)."""
+    spec = layer.input_spec
+    if spec is None or _passed_input_checks.get((id(spec), shapes)) is spec:
+        return
+    check_input_spec(layer, spec, list(shapes))
+    if len(_passed_input_checks) > 10000:
+        _passed_input_checks.clear()
+    _passed_input_checks[(id(spec), shapes)] = spec
+
+
+def _masks_of(inputs, flat_inputs):
     """The masks carried by the inputs: one mask, a list of masks, or None when none has one."""
-    masks = [getattr(t, "_keras_mask", None) for t in flatten(inputs)]
+    masks = [getattr(t, "_keras_mask", None) for t in flat_inputs]
     if all(mask is None for mask in masks):
         return None
     return masks if isinstance(inputs, (list, tuple)) else masks[0]

@@ -49,6 +49,7 @@ class Functional(Layer):
                     )
         self._nodes_in_order, self._layers = _order_graph(self.outputs)
         _check_connected(self.inputs, self._nodes_in_order)
+        self._steps = [_Step(node) for node in self._nodes_in_order if not node.is_input]
         self._sublayers = [layer for layer in self._layers if not isinstance(layer, InputLayer)]
         self.input_spec = [InputSpec(ndim=len(t.shape), axes=_known_axes(t.shape))
                            for t in self.inputs]
@@ -146,16 +147,16 @@ class Functional(Layer):
                 f"{len(values)} input tensors."
             )
         computed = {id(tensor): value for tensor, value in zip(self.inputs, values)}
-        for node in self._nodes_in_order:
-            if node.is_input:
-                continue
-            arguments = pack_like(node.inputs, [computed[id(t)] for t in node.input_tensors])
-            kwargs = dict(node.call_kwargs)
-            args = kwargs.pop("_args", ())
-            kwargs.setdefault("training", training)
-            outputs = node.layer(arguments, *args, **kwargs)
-            for tensor, value in zip(node.output_tensors, flatten(outputs)):
-                computed[id(tensor)] = value
+        for step in self._steps:
+            arguments = [computed[key] for key in step.input_ids]
+            arguments = arguments[0] if step.single_input else pack_like(step.inputs, arguments)
+            kwargs = step.kwargs if step.sets_training else dict(step.kwargs, training=training)
+            outputs = step.layer(arguments, *step.args, **kwargs)
+            if step.single_output and not isinstance(outputs, (list, tuple, dict)):
+                computed[step.output_ids[0]] = outputs
+            else:
+                for key, value in zip(step.output_ids, flatten(outputs)):
+                    computed[key] = value
         return pack_like(self._nested_outputs, [computed[id(t)] for t in self.outputs])
 
     def compute_output_shape(self, input_shape):
@@ -234,6 +235,25 @@ class Functional(Layer):
         """
         inputs, outputs, name = graph_from_config(config, custom_objects)
         return cls(inputs, outputs, name=name)
+
+
+class _Step:
+    """One layer call of `Functional.call`, with what it needs worked out in advance.
+
+    # Arguments
+        node: the `Node` to run.
+    """
+
+    def __init__(self, node):
+        self.layer = node.layer
+        self.inputs = node.inputs
+        self.input_ids = [id(t) for t in node.input_tensors]
+        self.output_ids = [id(t) for t in node.output_tensors]
+        self.single_input = not isinstance(node.inputs, (list, tuple, dict))
+        self.single_output = not isinstance(node.outputs, (list, tuple, dict))
+        self.kwargs = {key: value for key, value in node.call_kwargs.items() if key != "_args"}
+        self.args = node.call_kwargs.get("_args", ())
+        self.sets_training = "training" in self.kwargs  # the call's own `training` wins
 
 
 def graph_from_config(config, custom_objects=None):

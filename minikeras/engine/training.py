@@ -256,13 +256,12 @@ class Model(Functional):
     def _update_trackers(self, trackers, batch_size, total, per_output, outputs, y_arrays,
                          sample_weights):
         names = self._output_names_for_training()
-        trackers["loss"].update_state(np.asarray([float(total.numpy())]),
-                                      sample_weight=np.asarray([batch_size]))
+        trackers["loss"].update_state(float(total.numpy()), sample_weight=batch_size)
         if len(names) > 1:
             for name, value in zip(names, per_output):
                 if value is not None:
-                    trackers[f"{name}_loss"].update_state(
-                        np.asarray([float(value.numpy())]), sample_weight=np.asarray([batch_size]))
+                    trackers[f"{name}_loss"].update_state(float(value.numpy()),
+                                                          sample_weight=batch_size)
         for label, index, function, weighted in self._resolved_metrics():
             y_pred = outputs[index]
             values = function(_target_tensor(y_arrays[index], y_pred), y_pred)

@@ -22,7 +22,7 @@ from minikeras.layers.conv_utils import (
     normalize_data_format, normalize_padding, normalize_pairs, normalize_tuple, output_length,
     split_shape, to_channels_last, transpose_output_length,
 )
-from minikeras.layers.core import check_identifier, check_positive_int
+from minikeras.layers.core import check_identifier, check_positive_int, fused_activation_name
 
 
 class _BaseConv(Layer):
@@ -114,6 +114,9 @@ class _BaseConv(Layer):
         """
         self.compute_output_shape(inputs.shape)  # a clear error if the kernel does not fit
         outputs = self._convolve(to_channels_last(inputs, self.data_format))
+        fused = fused_activation_name(self.activation)
+        if self.use_bias and fused is not None:  # bias and activation in one op: less memory
+            return from_channels_last(ops.bias_add(outputs, self.bias, fused), self.data_format)
         if self.use_bias:
             outputs = outputs + self.bias
         return self.activation(from_channels_last(outputs, self.data_format))

@@ -109,6 +109,26 @@ def check_identifier(layer_name, argument, get, identifier):
         raise ValueError(f"{layer_name}: invalid `{argument}`: {error}") from None
 
 
+# Activations that `ops.bias_add` applies in the same op as the bias.
+_FUSED_ACTIVATIONS = ((activations.linear, "linear"), (activations.relu, "relu"),
+                      (activations.sigmoid, "sigmoid"), (activations.tanh, "tanh"))
+
+
+def fused_activation_name(activation):
+    """The name `ops.bias_add` knows an activation function by, or None if it has none.
+
+    # Arguments
+        activation: an activation function, as `activations.get` returns it.
+
+    # Returns
+        `"linear"`, `"relu"`, `"sigmoid"`, `"tanh"` or None.
+    """
+    for function, name in _FUSED_ACTIVATIONS:
+        if activation is function:
+            return name
+    return None
+
+
 class Dense(Layer):
     """A densely-connected layer: `output = activation(dot(input, kernel) + bias)`.
 
@@ -189,6 +209,9 @@ class Dense(Layer):
             A tensor whose last axis has length `units`.
         """
         outputs = ops.matmul(inputs, self.kernel)
+        fused = fused_activation_name(self.activation)
+        if self.use_bias and fused is not None:
+            return ops.bias_add(outputs, self.bias, fused)
         if self.use_bias:
             outputs = outputs + self.bias
         return self.activation(outputs)

@@ -18,8 +18,8 @@ from minikeras.autograd.ops.math import (
     subtract, tensordot, where,
 )
 from minikeras.autograd.ops.nn import (
-    elu, gelu, hard_sigmoid, leaky_relu, log_softmax, logsumexp, relu, selu, sigmoid, softmax,
-    softplus, softsign, swish, tanh,
+    bias_add, elu, gelu, hard_sigmoid, leaky_relu, log_softmax, logsumexp, relu, selu, sigmoid,
+    softmax, softplus, softsign, swish, tanh,
 )
 from minikeras.autograd.ops.reduce import argmax, argmin, max, mean, min, prod, std, sum, var
 from minikeras.autograd.ops.shape import (
@@ -33,8 +33,8 @@ __all__ = [
     "abs", "add", "cast", "clip", "divide", "dot", "equal", "exp", "greater", "greater_equal",
     "less", "less_equal", "log", "matmul", "maximum", "minimum", "multiply", "negative",
     "not_equal", "power", "sign", "sqrt", "square", "subtract", "tensordot", "where",
-    "elu", "gelu", "hard_sigmoid", "leaky_relu", "log_softmax", "logsumexp", "relu", "selu",
-    "sigmoid", "softmax", "softplus", "softsign", "swish", "tanh",
+    "bias_add", "elu", "gelu", "hard_sigmoid", "leaky_relu", "log_softmax", "logsumexp", "relu",
+    "selu", "sigmoid", "softmax", "softplus", "softsign", "swish", "tanh",
     "argmax", "argmin", "max", "mean", "min", "prod", "std", "sum", "var",
     "broadcast_to", "concatenate", "expand_dims", "flatten", "getitem", "one_hot", "ones_like",
     "pad", "repeat", "reshape", "split", "squeeze", "stack", "tile", "transpose", "zeros_like",
