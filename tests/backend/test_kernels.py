@@ -72,7 +72,7 @@ def window_configs(draw):
     return {
         "batch": draw(st.sampled_from([1, 5])),
         "size": (draw(st.integers(1, 9)), draw(st.integers(1, 9))),
-        "channels": draw(st.sampled_from([1, 8])),
+        "channels": draw(st.sampled_from([1, 3, 8])),
         "filters": draw(st.sampled_from([1, 8])),
         "window": (draw(st.integers(1, 5)), draw(st.integers(1, 5))),
         "strides": (draw(st.integers(1, 3)), draw(st.integers(1, 3))),
@@ -116,6 +116,23 @@ def test_conv2d_fast_equals_reference(config):
     assert_same(fast.conv2d_backward_kernel(grad_output, x, kernel.shape, *geometry_args),
                 reference.conv2d_backward_kernel(grad_output, x, kernel.shape,
                                                  *geometry_args))
+
+
+@pytest.mark.parametrize("channels", [1, 3, 8])
+def test_conv2d_in_chunks_of_the_batch_equals_reference(monkeypatch, channels):
+    # Chunks of two batch items (6 x 6 windows of 9 taps each): 7 items make 4 chunks,
+    # the last one shorter.
+    monkeypatch.setattr(fast, "PATCH_CHUNK_BYTES", 2 * 6 * 6 * 9 * channels * 4)
+    rng = np.random.default_rng(channels)
+    x = random_array(rng, (7, 8, 8, channels), np.float32)
+    kernel = random_array(rng, (3, 3, channels, 4), np.float32)
+    output = reference.conv2d(x, kernel, 1, "valid")
+    assert_same(fast.conv2d(x, kernel, 1, "valid"), output)
+    grad_output = random_array(rng, output.shape, np.float32)
+    assert_same(fast.conv2d_backward_input(grad_output, kernel, x.shape, 1, "valid"),
+                reference.conv2d_backward_input(grad_output, kernel, x.shape, 1, "valid"))
+    assert_same(fast.conv2d_backward_kernel(grad_output, x, kernel.shape, 1, "valid"),
+                reference.conv2d_backward_kernel(grad_output, x, kernel.shape, 1, "valid"))
 
 
 @hypothesis_settings
