@@ -160,16 +160,21 @@ def _max_pool(x, spec, y, argmax):
         row_start, row_stop = _clipped_window(i, stride_h, top, pool_h, height)
         for j in range(out_w):
             col_start, col_stop = _clipped_window(j, stride_w, left, pool_w, width)
+            # The window's first cell, then the others cell by cell, all channels at once:
+            # the innermost loop reads memory in order.
+            first = row_start * width + col_start
             for c in range(channels):
-                y[n, i, j, c] = -np.inf
-                argmax[n, i, j, c] = row_start * width + col_start
-            # Cell by cell, all channels at once: the innermost loop reads memory in order.
+                y[n, i, j, c] = x[n, row_start, col_start, c]
+                argmax[n, i, j, c] = first
             for row in range(row_start, row_stop):
                 for col in range(col_start, col_stop):
+                    cell = row * width + col
+                    if cell == first:
+                        continue
                     for c in range(channels):
                         if x[n, row, col, c] > y[n, i, j, c]:
                             y[n, i, j, c] = x[n, row, col, c]
-                            argmax[n, i, j, c] = row * width + col
+                            argmax[n, i, j, c] = cell
     return y, argmax
 
 
@@ -177,14 +182,15 @@ def _max_pool(x, spec, y, argmax):
 def _max_pool_backward(grad_output, argmax, grad_x):
     """Adds each output gradient onto the input cell its window's maximum came from."""
     batch, out_h, out_w, channels = grad_output.shape
-    width = grad_x.shape[2]
+    # The same memory, its rows and columns as one axis: `argmax` numbers the cells
+    # `row * width + col`, so no division is needed to find a cell.
+    cells = grad_x.reshape((batch, grad_x.shape[1] * grad_x.shape[2], channels))
     for n in prange(batch):
-        grad_x[n] = 0
+        cells[n] = 0
         for i in range(out_h):
             for j in range(out_w):
                 for c in range(channels):
-                    cell = argmax[n, i, j, c]
-                    grad_x[n, cell // width, cell % width, c] += grad_output[n, i, j, c]
+                    cells[n, argmax[n, i, j, c], c] += grad_output[n, i, j, c]
     return grad_x
 
 
