@@ -4,9 +4,11 @@ The kernel module is chosen once, at import, by the environment variable
 `MINIKERAS_BACKEND`: `numba` (the default, compiled kernels from `minikeras.kernels.fast`)
 or `numpy` (the readable kernels from `minikeras.kernels.reference`).
 """
+import ctypes
 import importlib
 import os
 import random
+import sys
 
 import numpy as np
 
@@ -53,6 +55,41 @@ def kernels():
     if _kernel_module is None:
         _kernel_module = importlib.import_module(_BACKENDS[_backend_name])
     return _kernel_module
+
+
+# glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_LARGEST_HEAP_BLOCK = 32 * 2**20  # the largest mmap threshold glibc accepts on 64 bits
+_allocator_tuned = False
+
+
+def keep_freed_memory():
+    """Asks the C allocator to keep freed blocks of up to 32 MiB for the next arrays.
+
+    Each training step allocates and frees arrays of several MiB (each layer's output and
+    its gradient). By default glibc returns blocks that large to the system and maps new
+    pages for the next request, which the system zeroes on first touch: about 1,500 page
+    faults a step on the case study's CNN. Kept in the process, the same memory serves
+    the next step (20 page faults a step). Measured with one thread, four runs in turn
+    each, median: 155 -> 174 samples/s on that CNN, 80 -> 88 on the cars-vs-trucks CNN;
+    peak memory unchanged. The memory then stays with the process until it exits.
+
+    `fit`, `evaluate` and `predict` call it; it applies to the whole process, once. It
+    does nothing where the C library is not glibc (macOS, Windows, musl), or when
+    `MINIKERAS_KEEP_FREED_MEMORY=0`.
+    """
+    global _allocator_tuned
+    if _allocator_tuned or os.environ.get("MINIKERAS_KEEP_FREED_MEMORY") == "0":
+        return
+    _allocator_tuned = True
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):  # not glibc
+        return
+    mallopt(_M_MMAP_THRESHOLD, _LARGEST_HEAP_BLOCK)  # blocks below it come from the heap
+    mallopt(_M_TRIM_THRESHOLD, 2**30)  # and freed heap memory is not given back at once
 
 
 def floatx():

@@ -4,10 +4,16 @@ Dense and convolutions fuse the bias and a known activation into one op; Adam up
 arrays in place once the gradients are computed; `Mean` adds a single number without
 arrays; a layer remembers which input shapes already passed its input spec.
 """
+import os
+import platform
+import resource
+import sys
+
 import numpy as np
 import pytest
 
-from minikeras import GradientTape, Input, Model, Variable, activations, metrics, optimizers
+from minikeras import (
+    GradientTape, Input, Model, Variable, activations, backend, metrics, optimizers)
 from minikeras.layers import Conv2D, Dense
 from minikeras.layers.core import fused_activation_name
 
@@ -97,3 +103,21 @@ def test_input_spec_is_checked_again_for_new_shapes():
     model.predict(np.ones((4, 3), np.float32))
     with pytest.raises(ValueError, match="expected"):
         model.layers[1](np.ones((4, 5), np.float32))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc"
+                    or os.environ.get("MINIKERAS_KEEP_FREED_MEMORY") == "0",
+                    reason="mallopt is glibc's, and the setting is turned off")
+def test_freed_arrays_are_reused_without_page_faults():
+    backend.keep_freed_memory()
+
+    def allocate_twice():  # 40 MB in all, above glibc's default trim threshold of 32 MB
+        first = np.ones(5 * 2**20, np.float32)
+        second = np.ones(5 * 2**20, np.float32)
+        return float(first[-1] + second[-1])
+
+    allocate_twice()
+    faults_before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    assert allocate_twice() == 2.0
+    new_pages = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before
+    assert new_pages < 500  # 10,240 pages of 4 KiB if the memory went back to the system

@@ -191,6 +191,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     # Returns
         The `History` callback.
     """
+    backend.keep_freed_memory()
     train = batches_for(model, x, y, batch_size, shuffle, sample_weight, class_weight,
                         steps_per_epoch)
     if steps_per_epoch is not None and isinstance(train, ArrayBatches):
@@ -291,6 +292,7 @@ def evaluate(model, x, y, batch_size, verbose, sample_weight, steps, callbacks):
     # Returns
         The loss, or a list in the order of `metrics_names`.
     """
+    backend.keep_freed_memory()
     batches = batches_for(model, x, y, batch_size, False, sample_weight, steps=steps)
     if steps is not None and isinstance(batches, ArrayBatches):
         batches.steps = min(batches.steps, int(steps))
@@ -330,6 +332,7 @@ def predict(model, x, batch_size, verbose, steps, callbacks):
     # Raises
         ValueError: if the data gives no batch.
     """
+    backend.keep_freed_memory()
     batches = batches_for(model, x, None, batch_size, False, steps=steps, with_targets=False)
     if steps is not None and isinstance(batches, ArrayBatches):
         batches.steps = min(batches.steps, int(steps))
