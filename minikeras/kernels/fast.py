@@ -400,6 +400,9 @@ def conv2d_backward_input(grad_output, kernel, input_shape, strides=(1, 1), padd
     out_channels = kernel.shape[3]
     check_shape("conv2d_backward_input", "grad_output", grad_output.shape,
                 input_shape[:1] + output_size + (out_channels,))
+    if strides == (1, 1) and out_channels < kernel.shape[2]:
+        return _input_gradient_by_convolution(grad_output, kernel, input_shape,
+                                              dilation_rate, pads)
     spec = _window_spec(kernel.shape, strides, dilation_rate, pads)
     weights_t = kernel.reshape(-1, out_channels).T
     patch_length = weights_t.shape[1]
@@ -412,6 +415,31 @@ def conv2d_backward_input(grad_output, kernel, input_shape, strides=(1, 1), padd
         np.dot(grad_output[start:stop].reshape(-1, out_channels), weights_t,
                out=grad_patches.reshape(-1, patch_length))
         _col2im(grad_patches, spec, grad_x[start:stop])
+    return grad_x
+
+
+def _input_gradient_by_convolution(grad_output, kernel, input_shape, dilation_rate, pads):
+    """The input gradient of a stride-1 convolution, computed as a convolution.
+
+    Input cell `r` gets `grad_output[r + top - a * d]` times tap `a`, for every tap: a
+    convolution of `grad_output` (padded by `(k - 1) * d - top` before) with the kernel
+    flipped and its two channel axes swapped. Its patches have `out_channels` per tap
+    instead of `in_channels`: with fewer output channels, a smaller patch matrix and a
+    better-shaped product than the col2im way. Measured on the case study's second
+    convolution (32 to 16 channels, 4x4), one thread: 15.3 instead of 23.8 ms; with
+    more output channels than input channels it was slower (72 instead of 64 ms).
+    """
+    window_h, window_w, in_channels, out_channels = kernel.shape
+    dilation_h, dilation_w = dilation_rate
+    (top, _), (left, _) = pads
+    spec = (window_h, window_w, 1, 1, dilation_h, dilation_w,
+            (window_h - 1) * dilation_h - top, (window_w - 1) * dilation_w - left)
+    flipped = np.ascontiguousarray(kernel[::-1, ::-1].transpose(0, 1, 3, 2))
+    weights = flipped.reshape(-1, in_channels)
+    grad_x = np.empty(input_shape, grad_output.dtype)
+    for start, stop, patches in _patch_chunks(grad_output, input_shape[1:3],
+                                              flipped.shape[:3], spec):
+        np.dot(patches, weights, out=grad_x[start:stop].reshape(-1, in_channels))
     return grad_x
 
 
