@@ -9,7 +9,8 @@ module first. What changes here is how the work is done:
   transposed, one row per kernel tap (see `_im2col_by_tap`).
   The products run in NumPy's BLAS (`np.dot` on 2-D arrays), which is several times
   faster than any loop numba compiles, and already uses every core. The input gradient
-  adds the patch gradients back with a compiled col2im.
+  adds the patch gradients back with a compiled col2im, or, for a stride-1 convolution
+  with fewer output than input channels, is itself computed as a convolution.
 - Pooling and depthwise convolution are direct loops over each window, in parallel over
   the batch (`prange`).
 
