@@ -440,13 +440,29 @@ class Layer:
 
     @property
     def input_shape(self):
-        """The input shape of the layer's only call."""
-        return map_structure(lambda t: t.shape, self.input)
+        """The input shape of the layer's calls, when every call had the same one."""
+        return self._common_shape("input")
 
     @property
     def output_shape(self):
-        """The output shape of the layer's only call."""
-        return map_structure(lambda t: t.shape, self.output)
+        """The output shape of the layer's calls, when every call had the same one."""
+        return self._common_shape("output")
+
+    def _common_shape(self, side):
+        """The shapes of the inputs or outputs of every call, if they are all the same (as
+        in Keras 2, a layer shared by calls of one shape has that shape)."""
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f'Layer "{self.name}" has never been called and thus has no defined '
+                f"{side} shape.")
+        shapes = [map_structure(lambda t: t.shape, getattr(node, side + "s"))
+                  for node in self._inbound_nodes]
+        if any(shape != shapes[0] for shape in shapes[1:]):
+            raise AttributeError(
+                f'Layer "{self.name}" has multiple inbound nodes with different {side} '
+                f'shapes, so its {side} shape is ill-defined. Use get_{side}_at(node_index) '
+                "instead.")
+        return shapes[0]
 
     def get_input_at(self, node_index):
         """Returns the symbolic input of the layer's call number `node_index`.

@@ -1,4 +1,6 @@
 """The loops behind `fit`, `evaluate` and `predict`: batches in, callbacks and logs out."""
+import warnings
+
 import numpy as np
 
 from minikeras import backend
@@ -38,6 +40,9 @@ class ArrayBatches:
                    adapter.take(self.sample_weights, indices))
 
 
+_END = object()  # what `next` returns for a generator that has run out
+
+
 class GeneratorBatches:
     """Batches drawn from a Python generator or a `Sequence`.
 
@@ -62,6 +67,7 @@ class GeneratorBatches:
         self.steps = int(steps)
         self.samples = None
         self._iterator = None if self.is_sequence else iter(data)
+        self.exhausted = False  # set when the generator ran out before `steps` batches
 
     def epoch(self):
         """Yields the batches of one epoch, checked by the model.
@@ -69,14 +75,25 @@ class GeneratorBatches:
         # Yields
             `(x, y, sample_weight)`, each a list of arrays (or None).
 
+        A generator that runs out ends the epoch early with a warning, as in Keras, and
+        sets `exhausted`.
+
         # Raises
             ValueError: if a batch has no targets when targets are needed.
         """
         order = np.arange(self.steps)
         if self.is_sequence and self.shuffle:
             order = backend.rng().permutation(self.steps)
-        for index in order:
-            item = self.data[int(index)] if self.is_sequence else next(self._iterator)
+        for step, index in enumerate(order):
+            item = self.data[int(index)] if self.is_sequence else next(self._iterator, _END)
+            if item is _END:
+                self.exhausted = True
+                warnings.warn(
+                    f"Your input ran out of data after {step} of {self.steps} batches; "
+                    "interrupting. Make sure that your generator can generate at least "
+                    "`steps_per_epoch * epochs` batches for fit (`steps` for evaluate and "
+                    "predict).", stacklevel=2)
+                return
             x, y, weights = adapter.unpack_batch(item)
             if self.with_targets and y is None:
                 raise ValueError("The generator yielded inputs without targets; training and "
@@ -210,6 +227,8 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     for epoch in range(initial_epoch, epochs):
         callback_list.on_epoch_begin(epoch)
         epoch_logs = _train_epoch(model, train, callback_list)
+        if getattr(train, "exhausted", False):
+            model.stop_training = True  # nothing left to train on, as in Keras
         if validation is not None and (epoch + 1) % validation_freq == 0:
             callback_list.on_test_begin()
             results = evaluate_batches(model, validation, callback_list)

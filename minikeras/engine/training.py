@@ -186,8 +186,9 @@ class Model(Functional):
         self._require_compiled("reading metrics_names")
         names = ["loss"]
         outputs = self._output_names_for_training()
-        if len(outputs) > 1:
-            names += [f"{name}_loss" for name in outputs]
+        if len(outputs) > 1:  # each output that has a loss, as Keras 2 lists them
+            names += [f"{name}_loss" for name, function in zip(outputs, self._loss_functions)
+                      if function is not None]
         return names + [label for label, *_ in self._resolved_metrics()]
 
     # ---- one step -----------------------------------------------------------------------

@@ -138,7 +138,8 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_layer_names=T
 def _save_atomically(image, path):
     folder = os.path.dirname(os.path.abspath(path))
     temporary = os.path.join(folder, f".{os.path.basename(path)}.tmp.png")
-    image.save(temporary, format="PNG")
+    # Pillow writes a PNG's resolution only when asked; `model_to_image` keeps it in `info`.
+    image.save(temporary, format="PNG", dpi=image.info.get("dpi", (96, 96)))
     os.replace(temporary, path)
 
 
