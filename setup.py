@@ -23,8 +23,9 @@ setup(
         "Pillow>=9.0",
     ],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6", "coverage>=7", "tox>=4", "ruff>=0.4", "pdoc>=14",
-                 "nbclient>=0.7", "nbformat>=5.1", "ipykernel>=6", "matplotlib>=3.5"],
+        # coverage 7.10.3 measures subprocesses with `patch = ["subprocess"]` (pyproject.toml).
+        "test": ["pytest>=7", "hypothesis>=6", "coverage>=7.10.3", "tox>=4", "ruff>=0.4",
+                 "pdoc>=14", "nbclient>=0.7", "nbformat>=5.1", "ipykernel>=6", "matplotlib>=3.5"],
         "plot": ["matplotlib>=3.5"],
         "bench": ["threadpoolctl>=3"],
     },
