@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
-from minikeras import backend
-from minikeras.autograd import GradientTape, Variable, saved_arrays_in_use
+from minikeras import autograd, backend
+from minikeras.autograd import GradientTape, Variable
 from minikeras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
 
 # Keys that Keras 3 writes in optimizer configs for features minikeras does not have:
@@ -193,7 +193,7 @@ class Optimizer:
         # change. Once no tape holds saved arrays (in `fit`, the step's gradients are
         # computed by now), the arrays are updated where they lie: a copy of every weight
         # less per step.
-        in_place = not saved_arrays_in_use()
+        in_place = not autograd.saved_arrays_in_use()
         for grad, variable in pairs:
             grad = self._clip(self._check_gradient(grad, variable))
             slots = {name: slot.value for name, slot in self._slots_for(variable).items()}
