@@ -12,7 +12,8 @@ module first. What changes here is how the work is done:
   adds the patch gradients back with a compiled col2im, or, for a stride-1 convolution
   with fewer output than input channels, is itself computed as a convolution.
 - Pooling and depthwise convolution are direct loops over each window, in parallel over
-  the batch (`prange`).
+  the batch (`prange`). So are the bias and relu after a convolution: one pass over the
+  array, where NumPy makes two (`x + bias`, then relu).
 
 The im2col and col2im loops run on one thread on purpose: measured on two cores, numba's
 threads and BLAS's threads, taking turns every few milliseconds, slowed convolutions
@@ -24,9 +25,11 @@ them for float32 or float64, later processes load them from `__pycache__`. With
 """
 import os
 
+import numba
 import numpy as np
 from numba import njit, prange
 
+from minikeras.kernels import reference
 from minikeras.kernels.geometry import (
     check_argmax, check_shape, conv_geometry, float_dtype, pool_geometry, transpose_output_shape)
 
@@ -782,3 +785,87 @@ def avg_pool2d_backward(grad_output, input_shape, pool_size, strides=None, paddi
                 input_shape[:1] + output_size + input_shape[3:])
     spec = _window_spec(pool_size, strides, (1, 1), pads)
     return _avg_pool_backward(grad_output, spec, np.empty(input_shape, grad_output.dtype))
+
+
+# Bias and relu ----------------------------------------------------------------------------
+
+# Below this many values, `bias_relu` and its backward leave the work to NumPy: starting a
+# parallel loop costs tens of microseconds, more than a small Dense layer's whole step.
+PARALLEL_MIN_SIZE = 2**16
+
+
+def bias_relu(x, bias, relu=True):
+    """Adds a bias along the last axis, then applies relu if asked: `max(x + bias, 0)`.
+
+    One parallel pass: on the case study's first conv output, (32, 61, 61, 32), 0.6 ms
+    where NumPy's `x + bias` and `maximum` took 5.8 (two threads).
+
+    # Arguments
+        x: input, shape `(..., channels)`.
+        bias: shape `(channels,)`.
+        relu: whether to apply relu after the bias.
+
+    # Returns
+        A new array of the shape and dtype of `x`.
+    """
+    if np.size(x) < PARALLEL_MIN_SIZE or x.dtype not in (np.float32, np.float64):
+        return reference.bias_relu(x, bias, relu)
+    x = np.ascontiguousarray(x)
+    rows = x.reshape(-1, x.shape[-1])
+    output = np.empty_like(rows)
+    _bias_relu(rows, np.asarray(bias, x.dtype), relu, output)
+    return output.reshape(x.shape)
+
+
+def bias_relu_backward(grad_output, output, relu=True):
+    """Gradients of `bias_relu`, found from its output alone, in one parallel pass.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(..., channels)`.
+        output: the forward output, same shape.
+        relu: whether the forward pass applied relu.
+
+    # Returns
+        A pair: the gradient of `x` (shape of `grad_output`) and of `bias` (`(channels,)`).
+    """
+    if np.size(grad_output) < PARALLEL_MIN_SIZE or grad_output.dtype not in (np.float32,
+                                                                             np.float64):
+        return reference.bias_relu_backward(grad_output, output, relu)
+    grad_output = np.ascontiguousarray(grad_output)
+    channels = grad_output.shape[-1]
+    grad_rows = grad_output.reshape(-1, channels)
+    grad_x = np.empty_like(grad_rows)
+    # One partial sum of the bias gradient per part of the rows, added up at the end.
+    partial_sums = np.empty((2 * numba.get_num_threads(), channels), grad_output.dtype)
+    _bias_relu_backward(grad_rows, np.ascontiguousarray(output).reshape(-1, channels), relu,
+                        grad_x, partial_sums)
+    return grad_x.reshape(grad_output.shape), partial_sums.sum(axis=0)
+
+
+@njit(cache=True, parallel=True)
+def _bias_relu(rows, bias, relu, output):
+    """Fills `output` with `rows + bias`, and relu of that if asked (NaN stays NaN)."""
+    count, channels = rows.shape
+    for r in prange(count):
+        for c in range(channels):
+            value = rows[r, c] + bias[c]
+            output[r, c] = 0 if relu and value < 0 else value
+    return output
+
+
+@njit(cache=True, parallel=True)
+def _bias_relu_backward(grad_rows, output_rows, relu, grad_x, partial_sums):
+    """Fills `grad_x` and, part by part of the rows, `partial_sums` of the bias gradient."""
+    count, channels = grad_rows.shape
+    parts = partial_sums.shape[0]
+    rows_per_part = (count + parts - 1) // parts
+    for part in prange(parts):
+        partial_sums[part] = 0
+        for r in range(part * rows_per_part, min(count, (part + 1) * rows_per_part)):
+            for c in range(channels):
+                grad = grad_rows[r, c]
+                if relu and not output_rows[r, c] > 0:
+                    grad = 0
+                grad_x[r, c] = grad
+                partial_sums[part, c] += grad
+    return grad_x

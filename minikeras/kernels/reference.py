@@ -9,6 +9,9 @@ out of the (padded) input and lay the windows side by side in an array of shape
 - every backward pass computes the gradient of the patches and adds each window back
   where it came from (*col2im*), so cells shared by overlapping windows sum their parts.
 
+A last pair, `bias_relu` and its backward, adds a layer's bias and applies relu: the
+elementwise work that follows each convolution.
+
 Images are channels-last `(batch, height, width, channels)`; padding follows
 TensorFlow (see `geometry.py`). `fast.py` defines the same functions under numba; the
 tests keep the two equal.
@@ -464,3 +467,38 @@ def avg_pool2d_backward(grad_output, input_shape, pool_size, strides=None, paddi
     grad_patches = np.broadcast_to(share[:, :, :, None, None, :],
                                    share.shape[:3] + pool_size + share.shape[3:])
     return _col2im(grad_patches, input_shape, strides, (1, 1), pads)
+
+
+# Bias and relu ----------------------------------------------------------------------------
+
+def bias_relu(x, bias, relu=True):
+    """Adds a bias along the last axis, then applies relu if asked: `max(x + bias, 0)`.
+
+    # Arguments
+        x: input, shape `(..., channels)`.
+        bias: shape `(channels,)`.
+        relu: whether to apply relu after the bias.
+
+    # Returns
+        A new array of the shape and dtype of `x`.
+    """
+    output = x + bias
+    return np.maximum(output, 0, out=output) if relu else output
+
+
+def bias_relu_backward(grad_output, output, relu=True):
+    """Gradients of `bias_relu`, found from its output alone.
+
+    Relu passes the gradient where its output is positive; the bias's gradient is the
+    sum of the input's gradient over every axis but the last.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(..., channels)`.
+        output: the forward output, same shape.
+        relu: whether the forward pass applied relu.
+
+    # Returns
+        A pair: the gradient of `x` (shape of `grad_output`) and of `bias` (`(channels,)`).
+    """
+    grad_x = grad_output * (output > 0) if relu else grad_output
+    return grad_x, grad_x.reshape(-1, grad_x.shape[-1]).sum(axis=0)

@@ -5,6 +5,7 @@ import pytest
 
 from minikeras import GradientTape, Tensor, Variable, ops
 from minikeras.autograd import check_gradients
+from minikeras.kernels import fast, reference
 
 pytestmark = pytest.mark.backend
 
@@ -18,9 +19,19 @@ def away_from_zero(shape, seed=0):
     return rng.uniform(0.2, 2.0, shape) * rng.choice([-1, 1], shape)
 
 
+@pytest.fixture(params=["numpy-sized", "parallel"])
+def parallel_threshold(request, monkeypatch):
+    """Runs a test twice: as it comes (small arrays go to NumPy) and with fast.py's
+    parallel loops for every size."""
+    if request.param == "parallel":
+        monkeypatch.setattr(fast, "PARALLEL_MIN_SIZE", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
 @pytest.mark.parametrize("shape", [(5, 3), (2, 4, 4, 3)])
-def test_bias_add_gradient_agrees_with_central_differences(activation, shape):
+def test_bias_add_gradient_agrees_with_central_differences(activation, shape,
+                                                           parallel_threshold):
     x = away_from_zero(shape)
     bias = np.zeros(shape[-1])  # relu's inputs stay away from zero
     function = lambda x, bias: ops.bias_add(x, bias, activation)  # noqa: E731
@@ -57,3 +68,26 @@ def test_bias_add_errors_name_what_was_expected():
         ops.bias_add(np.ones((2, 3)), np.ones(3), "softmax")
     with pytest.raises(ValueError, match=r"must have shape \(3,\)"):
         ops.bias_add(np.ones((2, 3)), np.ones(4), "relu")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("relu", [True, False])
+@pytest.mark.parametrize("shape", [(1, 1), (7, 5), (3, 9, 11, 8), (2, 70, 70, 16)])
+def test_fast_bias_relu_equals_reference(monkeypatch, shape, relu, dtype):
+    monkeypatch.setattr(fast, "PARALLEL_MIN_SIZE", 0)  # the compiled loops, at every size
+    rng = np.random.default_rng(sum(shape))
+    x = rng.normal(size=shape).astype(dtype)
+    x.flat[0] = np.nan  # stays NaN through relu, as np.maximum keeps it
+    bias = rng.normal(size=shape[-1:]).astype(dtype)
+    output = fast.bias_relu(x, bias, relu)
+    expected = reference.bias_relu(x, bias, relu)
+    assert output.dtype == dtype
+    np.testing.assert_array_equal(output, expected)
+    grad_output = rng.normal(size=shape).astype(dtype)
+    grad_x, grad_bias = fast.bias_relu_backward(grad_output, output, relu)
+    expected_x, expected_bias = reference.bias_relu_backward(grad_output, expected, relu)
+    np.testing.assert_array_equal(grad_x, expected_x)
+    # Both sum in the array's dtype, in another order: equal up to rounding of the sum.
+    scale = np.abs(expected_x).reshape(-1, shape[-1]).sum(axis=0).max()
+    np.testing.assert_allclose(grad_bias, expected_bias, rtol=0,
+                               atol=scale * np.finfo(dtype).eps * 8)
