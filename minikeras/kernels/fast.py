@@ -6,7 +6,7 @@ module first. What changes here is how the work is done:
 - Convolutions still use im2col, but the patches are cut by a compiled loop, a chunk of
   the batch at a time so the patch matrix never takes more than `PATCH_CHUNK_BYTES`.
   With few input channels (an image's first layer), the patch matrix is built
-  transposed, one row per kernel tap (see `_im2col_by_tap`).
+  transposed, one row per kernel tap (see `_im2col_by_tap` and `_col2im_by_tap`).
   The products run in NumPy's BLAS (`np.dot` on 2-D arrays), which is several times
   faster than any loop numba compiles, and already uses every core. The input gradient
   adds the patch gradients back with a compiled col2im, or, for a stride-1 convolution
@@ -143,6 +143,30 @@ def _col2im(grad_patches, spec, grad_x):
                         first = (a * window_w + b) * channels
                         for c in range(channels):
                             grad_x[n, row, col, c] += grad_patches[n, i, j, first + c]
+    return grad_x
+
+
+@njit(cache=True)
+def _col2im_by_tap(grad_patches, spec, grad_x):
+    """Adds `grad_patches[a, b, c, n, i, j]` (`_im2col_by_tap`'s layout) back onto
+    `grad_x` (zeroed first), along rows of `grad_x`."""
+    window_h, window_w, stride_h, stride_w, dilation_h, dilation_w, top, left = spec
+    batch, height, width, channels = grad_x.shape
+    out_h, out_w = grad_patches.shape[4], grad_patches.shape[5]
+    grad_x[:] = 0
+    for a in range(window_h):
+        for b in range(window_w):
+            offset = b * dilation_w - left
+            j_start, j_stop = _inside_positions(offset, stride_w, width, out_w)
+            for c in range(channels):
+                for n in range(batch):
+                    for i in range(out_h):
+                        row = i * stride_h + a * dilation_h - top
+                        if row < 0 or row >= height:
+                            continue
+                        source = grad_patches[a, b, c, n, i]
+                        for j in range(j_start, j_stop):
+                            grad_x[n, row, j * stride_w + offset, c] += source[j]
     return grad_x
 
 
@@ -408,17 +432,25 @@ def conv2d_backward_input(grad_output, kernel, input_shape, strides=(1, 1), padd
         return _input_gradient_by_convolution(grad_output, kernel, input_shape,
                                               dilation_rate, pads)
     spec = _window_spec(kernel.shape, strides, dilation_rate, pads)
-    weights_t = kernel.reshape(-1, out_channels).T
-    patch_length = weights_t.shape[1]
+    weights = kernel.reshape(-1, out_channels)
+    patch_length = weights.shape[0]
     grad_x = np.empty(input_shape, dtype)
-    item_bytes = output_size[0] * output_size[1] * patch_length * grad_x.itemsize
-    chunks = _batch_chunks(input_shape[0], item_bytes)
-    buffer = np.empty((chunks[0][1],) + output_size + (patch_length,), dtype)
+    cells = output_size[0] * output_size[1]
+    chunks = _batch_chunks(input_shape[0], cells * patch_length * grad_x.itemsize)
+    buffer = np.empty(chunks[0][1] * cells * patch_length, dtype)
+    by_tap = input_shape[3] < FEW_CHANNELS  # as in `_patch_chunks`
     for start, stop in chunks:
-        grad_patches = buffer[:stop - start]
-        np.dot(grad_output[start:stop].reshape(-1, out_channels), weights_t,
-               out=grad_patches.reshape(-1, patch_length))
-        _col2im(grad_patches, spec, grad_x[start:stop])
+        count = stop - start
+        grad_rows = grad_output[start:stop].reshape(-1, out_channels)
+        used = buffer[:count * cells * patch_length]
+        if by_tap:  # the transposed patch gradients, one row per tap
+            np.dot(weights, grad_rows.T, out=used.reshape(patch_length, -1))
+            _col2im_by_tap(used.reshape(kernel.shape[:3] + (count,) + output_size), spec,
+                           grad_x[start:stop])
+        else:
+            grad_patches = used.reshape((count,) + output_size + (patch_length,))
+            np.dot(grad_rows, weights.T, out=grad_patches.reshape(-1, patch_length))
+            _col2im(grad_patches, spec, grad_x[start:stop])
     return grad_x
 
 
