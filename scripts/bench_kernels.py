@@ -10,8 +10,12 @@ convolution and max-pooling layers of two small CNNs:
 
 A convolution's backward pass is both its input and kernel gradients. Next to the
 kernels the script measures float32 matrix products in the same run, as a yardstick of
-what the machine can do. When `torch` is importable it times `torch.nn.functional`'s
-`conv2d` and `max_pool2d` (NCHW, same shapes, same thread count) and prints the ratio.
+what the machine can do, and, for each convolution, the three matrix products that the
+reference's im2col makes (patches times kernel, and the two of the backward pass): both
+backends run products of that size in the same BLAS, so reference time / products time
+bounds how much faster than the reference `fast.py` can be. When `torch` is importable
+it times `torch.nn.functional`'s `conv2d` and `max_pool2d` (NCHW, same shapes, same
+thread count) and prints the ratio.
 
 Usage:
 
@@ -97,6 +101,23 @@ def numpy_passes(kernels, layer, rng):
             lambda: kernels.max_pool2d_backward(grad, argmax, x.shape))
 
 
+def product_passes(layer, rng):
+    """Returns `(forward, backward)` closures running only the matrix products of a
+    convolution's im2col: `patches @ kernel`, then `grad @ kernel.T` and
+    `patches.T @ grad`."""
+    _, x_shape, size, padding = layer
+    output = fast.conv2d(np.zeros((1,) + x_shape[1:], np.float32),
+                         np.zeros(size, np.float32), padding=padding)
+    rows, patch_length = x_shape[0] * output[0, ..., 0].size, int(np.prod(size[:3]))
+    patches = rng.standard_normal((rows, patch_length), dtype=np.float32)
+    kernel = rng.standard_normal((patch_length, size[3]), dtype=np.float32)
+    grad = rng.standard_normal((rows, size[3]), dtype=np.float32)
+
+    def backward():
+        return grad @ kernel.T, patches.T @ grad
+    return (lambda: patches @ kernel), backward
+
+
 def torch_passes(torch, layer, rng):
     """Returns `(forward, backward)` closures for one layer in PyTorch (NCHW)."""
     kind, x_shape, size, padding = layer
@@ -156,6 +177,10 @@ def time_layer(layer, repeats, torch, with_reference):
         forward, backward = torch_passes(torch, layer, np.random.default_rng(0))
         timings["torch"] = (median_seconds(forward, repeats),
                             median_seconds(backward, repeats))
+    if layer[0] == "conv":
+        forward, backward = product_passes(layer, np.random.default_rng(0))
+        timings["products"] = (median_seconds(forward, repeats),
+                               median_seconds(backward, repeats))
     return timings
 
 
@@ -229,6 +254,10 @@ def print_conv_summary(rows):
     ratios = [f"{name}/fast {totals[name] / totals['fast']:.2f}"
               for name in ("reference", "torch") if name in totals]
     print(f"  conv forward+backward total: {line}; {', '.join(ratios)}")
+    if "reference" in totals:
+        print(f"  the reference's matrix products alone take {totals['products'] * 1e3:.1f} ms:"
+              f" a kernel that ran only them would be "
+              f"{totals['reference'] / totals['products']:.2f}x faster than the reference")
 
 
 if __name__ == "__main__":
