@@ -12,9 +12,11 @@ import csv
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 import zipfile
 from pathlib import Path
 
@@ -578,6 +580,42 @@ def test_verify_whole_course():
                              capture_output=True, text=True, timeout=900)
     assert process.returncode == 0, process.stdout[-5000:] + process.stderr[-2000:]
     assert "0 failed" in process.stdout
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process states in /proc")
+def test_a_terminated_grader_leaves_no_test_process_behind(tmp_path):
+    pid_file = tmp_path / "student.pid"
+    hanging = (f"import os, time\n"
+               f"def answer():\n"
+               f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+               f"    time.sleep(60)\n"
+               f"loop = leave = hard_exit = allocate = forge = steal = answer\n")
+    exercise, folders = _fake_course(tmp_path, {"hanging": hanging})
+    grader = subprocess.Popen(
+        [sys.executable, "-m", "minikeras.grader", "--course-dir", str(tmp_path / "course"),
+         "grade", "01", "--path", str(folders["hanging"])],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while not pid_file.exists() or not pid_file.read_text():
+        assert grader.poll() is None and time.monotonic() < deadline, "the test never started"
+        time.sleep(0.1)
+    student = int(pid_file.read_text())
+    grader.terminate()
+    assert grader.wait(timeout=30) == 128 + signal.SIGTERM
+    deadline = time.monotonic() + 10
+    while _is_running(student):
+        assert time.monotonic() < deadline, f"test process {student} outlived the grader"
+        time.sleep(0.1)
+
+
+def _is_running(pid):
+    """Whether a process with this id still runs (a zombie counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def _venv_with_system_packages(path):

@@ -12,8 +12,10 @@ minikeras course autograder 01-broadcasting --out autograder.zip
 """
 import csv
 import shutil
+import signal
 import statistics
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -60,7 +62,19 @@ def course(context, course_dir, time_scale):
     """The course: exercises that rebuild minikeras, and their grader."""
     if time_scale <= 0:
         raise click.BadParameter("must be positive", param_hint="--time-scale")
+    _exit_cleanly_on_sigterm()
     context.obj = _Settings(course_dir, time_scale)
+
+
+def _exit_cleanly_on_sigterm():
+    """Makes SIGTERM (a `kill`, a CI job's timeout) exit through Python's cleanup.
+
+    Each test process runs in a session of its own, and the grader kills it in a
+    `finally`; a plain SIGTERM would end the grader without running it, and leave the
+    student's code running as an orphan. Ctrl-C already goes through `finally`.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
 
 @course.command("list")
