@@ -554,6 +554,31 @@ def test_cli_grade_all(tmp_path):
     assert (tmp_path / "reports" / "bob.txt").is_file()
 
 
+def test_grade_all_stops_starting_submissions_after_ctrl_c(tmp_path, monkeypatch):
+    submissions = tmp_path / "class"
+    for name in ("ada", "bob", "cy"):
+        (submissions / name).mkdir(parents=True)
+    graded = []
+
+    def interrupted_run(exercise, folder, specs, limits):
+        graded.append(folder.name)
+        if folder.name == "ada":
+            raise KeyboardInterrupt  # as if the teacher pressed Ctrl-C during the first one
+        time.sleep(0.5)  # a submission's tests take a while
+        raise RuntimeError("graded")
+
+    monkeypatch.setattr(grading, "reference_run", lambda *args: None)
+    monkeypatch.setattr(sandbox, "run_tests", interrupted_run)
+    result = CliRunner().invoke(course, ["--course-dir", str(COURSE), "grade-all", "1",
+                                         "--submissions", str(submissions), "--jobs", "1",
+                                         "--output", str(tmp_path / "grades.csv")])
+    assert result.exit_code == 1 and "Aborted" in result.output
+    # The worker may have taken bob before the interrupt reached the main thread; cy,
+    # still waiting, is never started.
+    assert graded in (["ada"], ["ada", "bob"])
+    assert not (tmp_path / "grades.csv").exists()
+
+
 def test_verify_catches_a_bug_that_no_test_sees(tmp_path, sandbox_course):
     exercise, _ = sandbox_course
     bugs = exercise.solutions / "bugs.py"

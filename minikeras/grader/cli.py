@@ -195,12 +195,19 @@ def grade_all(settings, exercise_name, submissions, jobs, output, reports):
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         reference = pool.submit(grading.reference_run, exercise, True, limits)
         runs = [pool.submit(sandbox.run_tests, exercise, f, specs, limits) for f in folders]
-        reference = reference.result()
-        reports_by_name = {}
-        for folder, run in zip(folders, runs):
-            run = run.result()
-            report = grading.Report(exercise, grading.judge(specs, reference, run), run.seconds)
-            reports_by_name[folder.name] = report
+        try:
+            reference = reference.result()
+            reports_by_name = {}
+            for folder, run in zip(folders, runs):
+                run = run.result()
+                report = grading.Report(exercise, grading.judge(specs, reference, run),
+                                        run.seconds)
+                reports_by_name[folder.name] = report
+        except BaseException:
+            # Ctrl-C, SIGTERM or an error: start no other submission (leaving the `with`
+            # would wait for all of them); those running end within their time limits.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     _write_csv(output, specs, reports_by_name)
     if reports:
         Path(reports).mkdir(parents=True, exist_ok=True)
