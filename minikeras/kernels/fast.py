@@ -358,6 +358,36 @@ def conv2d(x, kernel, strides=(1, 1), padding="valid", dilation_rate=(1, 1)):
         ValueError: for bad ranks, mismatched channels, non-positive strides or dilation,
             an unknown padding, or a kernel larger than a `'valid'` input.
     """
+    return _convolve(x, kernel, strides, padding, dilation_rate, keep_patches=False)[0]
+
+
+def conv2d_keeping_patches(x, kernel, strides=(1, 1), padding="valid",
+                           dilation_rate=(1, 1)):
+    """`conv2d`, also returning its patches for `conv2d_backward_kernel_from_patches`.
+
+    The kernel gradient is made of the same patches as the forward pass: kept, they
+    need not be cut a second time, at the cost of their memory until the backward pass.
+
+    # Arguments
+        x: input, shape `(batch, height, width, in_channels)`.
+        kernel: weights, shape `(kernel_h, kernel_w, in_channels, out_channels)`.
+        strides: an int or a pair of ints, the step between windows.
+        padding: `"valid"` or `"same"`.
+        dilation_rate: an int or a pair of ints, the spacing between kernel taps.
+
+    # Returns
+        A pair: the output of `conv2d`, and the patches, a list of `(start, stop,
+        matrix)` for consecutive chunks of the batch, one matrix row per output cell and
+        one column per kernel tap.
+
+    # Raises
+        ValueError: as `conv2d`.
+    """
+    return _convolve(x, kernel, strides, padding, dilation_rate, keep_patches=True)
+
+
+def _convolve(x, kernel, strides, padding, dilation_rate, keep_patches):
+    """`conv2d`'s work: returns the output and, if asked, the list of patch chunks."""
     dtype = float_dtype(x, kernel)
     x, kernel = np.ascontiguousarray(x, dtype), np.ascontiguousarray(kernel, dtype)
     strides, dilation_rate, output_size, pads = conv_geometry(
@@ -366,17 +396,22 @@ def conv2d(x, kernel, strides=(1, 1), padding="valid", dilation_rate=(1, 1)):
     out_channels = kernel.shape[3]
     weights = kernel.reshape(-1, out_channels)
     output = np.empty(x.shape[:1] + output_size + (out_channels,), dtype)
-    for start, stop, patches in _patch_chunks(x, output_size, kernel.shape[:3], spec):
+    kept = [] if keep_patches else None
+    for chunk in _patch_chunks(x, output_size, kernel.shape[:3], spec, keep_patches):
+        start, stop, patches = chunk
         np.dot(patches, weights, out=output[start:stop].reshape(-1, out_channels))
-    return output
+        if keep_patches:
+            kept.append(chunk)
+    return output, kept
 
 
-def _patch_chunks(x, output_size, window_shape, spec):
-    """Yields `(start, stop, patches)` for chunks of the batch, reusing one buffer.
+def _patch_chunks(x, output_size, window_shape, spec, fresh_buffers=False):
+    """Yields `(start, stop, patches)` for chunks of the batch.
 
     `patches` is the chunk's patch matrix, one row per output cell `(n, i, j)` and one
     column per tap `(a, b, c)`; with few channels, a transposed view of what
-    `_im2col_by_tap` made (BLAS reads either layout).
+    `_im2col_by_tap` made (BLAS reads either layout). The chunks share one buffer,
+    unless `fresh_buffers` (for patches that are kept).
     """
     batch = x.shape[0]
     patch_length = int(np.prod(window_shape))
@@ -385,6 +420,8 @@ def _patch_chunks(x, output_size, window_shape, spec):
     buffer = np.empty(chunks[0][1] * cells * patch_length, x.dtype)
     for start, stop in chunks:
         count = stop - start
+        if fresh_buffers:
+            buffer = np.empty(count * cells * patch_length, x.dtype)
         used = buffer[:count * cells * patch_length]
         if x.shape[3] < FEW_CHANNELS:
             by_tap = used.reshape(tuple(window_shape) + (count,) + tuple(output_size))
@@ -511,9 +548,30 @@ def conv2d_backward_kernel(grad_output, x, kernel_shape, strides=(1, 1), padding
     check_shape("conv2d_backward_kernel", "grad_output", grad_output.shape,
                 x.shape[:1] + output_size + (out_channels,))
     spec = _window_spec(kernel_shape, strides, dilation_rate, pads)
-    patch_length = int(np.prod(kernel_shape[:3]))
-    grad_kernel = np.zeros((patch_length, out_channels), dtype)
-    for start, stop, patches in _patch_chunks(x, output_size, kernel_shape[:3], spec):
+    return _kernel_gradient(grad_output, _patch_chunks(x, output_size, kernel_shape[:3], spec),
+                            kernel_shape)
+
+
+def conv2d_backward_kernel_from_patches(grad_output, patches, kernel_shape):
+    """Gradient of `conv2d` with respect to its kernel, from the forward pass's patches.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(batch, out_h, out_w, out_channels)`.
+        patches: the patches that `conv2d_keeping_patches` returned.
+        kernel_shape: the kernel's shape `(kernel_h, kernel_w, in_channels, out_channels)`.
+
+    # Returns
+        The gradient of the kernel, shape `kernel_shape`.
+    """
+    grad_output = np.ascontiguousarray(grad_output, float_dtype(grad_output))
+    return _kernel_gradient(grad_output, patches, tuple(kernel_shape))
+
+
+def _kernel_gradient(grad_output, patch_chunks, kernel_shape):
+    """Sums `patches.T @ grad_output` over the chunks of the batch."""
+    out_channels = kernel_shape[3]
+    grad_kernel = np.zeros((int(np.prod(kernel_shape[:3])), out_channels), grad_output.dtype)
+    for start, stop, patches in patch_chunks:
         grad_kernel += _long_inner_product(patches,
                                            grad_output[start:stop].reshape(-1, out_channels))
     return grad_kernel.reshape(kernel_shape)

@@ -79,14 +79,41 @@ def conv2d(x, kernel, strides=(1, 1), padding="valid", dilation_rate=(1, 1)):
         ValueError: for bad ranks, mismatched channels, non-positive strides or dilation,
             an unknown padding, or a kernel larger than a `'valid'` input.
     """
+    return conv2d_keeping_patches(x, kernel, strides, padding, dilation_rate)[0]
+
+
+def conv2d_keeping_patches(x, kernel, strides=(1, 1), padding="valid",
+                           dilation_rate=(1, 1)):
+    """`conv2d`, also returning its patches for `conv2d_backward_kernel_from_patches`.
+
+    The kernel gradient is made of the same patches as the forward pass: kept, they
+    need not be cut a second time, at the cost of their memory until the backward pass.
+
+    # Arguments
+        x: input, shape `(batch, height, width, in_channels)`.
+        kernel: weights, shape `(kernel_h, kernel_w, in_channels, out_channels)`.
+        strides: an int or a pair of ints, the step between windows.
+        padding: `"valid"` or `"same"`.
+        dilation_rate: an int or a pair of ints, the spacing between kernel taps.
+
+    # Returns
+        A pair: the output of `conv2d`, and the patches, a list of `(start, stop,
+        matrix)` for consecutive chunks of the batch (here one chunk, the whole batch),
+        one matrix row per output cell and one column per kernel tap.
+
+    # Raises
+        ValueError: as `conv2d`.
+    """
     dtype = float_dtype(x, kernel)
     x, kernel = np.asarray(x, dtype), np.asarray(kernel, dtype)
     strides, dilation_rate, output_size, pads = conv_geometry(
         "conv2d", x.shape, kernel.shape, strides, padding, dilation_rate)
     patches = _im2col(x, kernel.shape[:2], strides, dilation_rate, output_size, pads)
     patch_length, out_channels = int(np.prod(kernel.shape[:3])), kernel.shape[3]
-    output = patches.reshape(-1, patch_length) @ kernel.reshape(patch_length, out_channels)
-    return output.reshape(x.shape[:1] + output_size + (out_channels,))
+    patches = patches.reshape(-1, patch_length)
+    output = patches @ kernel.reshape(patch_length, out_channels)
+    return (output.reshape(x.shape[:1] + output_size + (out_channels,)),
+            [(0, x.shape[0], patches)])
 
 
 def conv2d_backward_input(grad_output, kernel, input_shape, strides=(1, 1), padding="valid",
@@ -159,6 +186,24 @@ def conv2d_backward_kernel(grad_output, x, kernel_shape, strides=(1, 1), padding
     patches = _im2col(x, kernel_shape[:2], strides, dilation_rate, output_size, pads)
     patches = patches.reshape(-1, int(np.prod(kernel_shape[:3])))
     return (patches.T @ grad_output.reshape(-1, out_channels)).reshape(kernel_shape)
+
+
+def conv2d_backward_kernel_from_patches(grad_output, patches, kernel_shape):
+    """Gradient of `conv2d` with respect to its kernel, from the forward pass's patches.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(batch, out_h, out_w, out_channels)`.
+        patches: the patches that `conv2d_keeping_patches` returned.
+        kernel_shape: the kernel's shape `(kernel_h, kernel_w, in_channels, out_channels)`.
+
+    # Returns
+        The gradient of the kernel, shape `kernel_shape`.
+    """
+    grad_output = np.asarray(grad_output, float_dtype(grad_output))
+    out_channels = kernel_shape[3]
+    grad_kernel = sum(matrix.T @ grad_output[start:stop].reshape(-1, out_channels)
+                      for start, stop, matrix in patches)
+    return grad_kernel.reshape(tuple(kernel_shape))
 
 
 # Transposed convolution: the convolution's input gradient, run forward ------------------

@@ -3,8 +3,9 @@ the reference kernels, skipped gradients, and input errors."""
 import numpy as np
 import pytest
 
-from minikeras import GradientTape, Tensor, backend, ops
+from minikeras import GradientTape, Tensor, Variable, backend, ops
 from minikeras.autograd import check_gradients
+from minikeras.autograd.ops import conv as conv_ops
 from minikeras.kernels import reference
 
 pytestmark = pytest.mark.backend
@@ -228,7 +229,27 @@ def test_an_input_no_tape_watches_gets_no_gradient_computed(monkeypatch):
         tape.watch(kernel)
         output = ops.conv2d(x, kernel)
     tape.gradient(output, kernel)
-    assert spy.calls == ["conv2d", "conv2d_backward_kernel"]
+    # The kernel gradient reuses the forward pass's patches.
+    assert spy.calls == ["conv2d_keeping_patches", "conv2d_backward_kernel_from_patches"]
+
+
+def test_patches_too_large_to_keep_are_cut_again(monkeypatch):
+    spy = _CountingKernels(backend.kernels())
+    monkeypatch.setattr(backend, "_kernel_module", spy)
+    monkeypatch.setattr(conv_ops, "KEPT_PATCHES_BYTES", 100)
+    x = Variable(normal((1, 5, 5, 2)))
+    kernel = Variable(normal((3, 3, 2, 2), 1))
+    with GradientTape() as tape:
+        output = ops.conv2d(x, kernel)
+        loss = ops.sum(output * output)
+    grads = tape.gradient(loss, [x, kernel])
+    assert spy.calls == ["conv2d", "conv2d_backward_input", "conv2d_backward_kernel"]
+    monkeypatch.setattr(conv_ops, "KEPT_PATCHES_BYTES", 2**30)
+    with GradientTape() as tape:
+        output = ops.conv2d(x, kernel)
+        loss = ops.sum(output * output)
+    for kept, cut_again in zip(tape.gradient(loss, [x, kernel]), grads):
+        np.testing.assert_allclose(kept, cut_again, rtol=1e-6)
 
 
 def test_no_backward_work_without_a_tape(monkeypatch):

@@ -116,6 +116,13 @@ def test_conv2d_fast_equals_reference(config):
     assert_same(fast.conv2d_backward_kernel(grad_output, x, kernel.shape, *geometry_args),
                 reference.conv2d_backward_kernel(grad_output, x, kernel.shape,
                                                  *geometry_args))
+    for module in (fast, reference):  # the kept patches give the same results
+        kept_output, patches = module.conv2d_keeping_patches(x, kernel, *geometry_args)
+        assert_same(kept_output, output)
+        assert_same(module.conv2d_backward_kernel_from_patches(grad_output, patches,
+                                                               kernel.shape),
+                    reference.conv2d_backward_kernel(grad_output, x, kernel.shape,
+                                                     *geometry_args))
 
 
 @pytest.mark.parametrize("channels", [1, 3, 8])
@@ -132,6 +139,11 @@ def test_conv2d_in_chunks_of_the_batch_equals_reference(monkeypatch, channels):
     assert_same(fast.conv2d_backward_input(grad_output, kernel, x.shape, 1, "valid"),
                 reference.conv2d_backward_input(grad_output, kernel, x.shape, 1, "valid"))
     assert_same(fast.conv2d_backward_kernel(grad_output, x, kernel.shape, 1, "valid"),
+                reference.conv2d_backward_kernel(grad_output, x, kernel.shape, 1, "valid"))
+    kept_output, patches = fast.conv2d_keeping_patches(x, kernel, 1, "valid")
+    assert len(patches) == 4  # each chunk kept in a buffer of its own
+    assert_same(kept_output, output)
+    assert_same(fast.conv2d_backward_kernel_from_patches(grad_output, patches, kernel.shape),
                 reference.conv2d_backward_kernel(grad_output, x, kernel.shape, 1, "valid"))
 
 

@@ -15,6 +15,8 @@ Images are channels-last `(batch, height, width, channels)`; sequences are
 """
 import numbers
 
+import numpy as np
+
 from minikeras import backend
 from minikeras.autograd.ops.reduce import max as reduce_max
 from minikeras.autograd.ops.reduce import mean
@@ -97,11 +99,30 @@ def conv2d(x, kernel, strides=1, padding="valid", dilation_rate=1):
     kernel = _check_rank("conv2d", "a kernel", kernel, 4, "(kernel_h, kernel_w, in, out)")
     kernels, x_value, kernel_value = backend.kernels(), x.value, kernel.value
     geometry = (strides, padding, dilation_rate)
-    value = kernels.conv2d(x_value, kernel_value, *geometry)
+    if not needs_gradient(kernel) or _patch_bytes(x, kernel) > KEPT_PATCHES_BYTES:
+        value = kernels.conv2d(x_value, kernel_value, *geometry)
+        kernel_gradient = (lambda grad: kernels.conv2d_backward_kernel(
+            grad, x_value, kernel.shape, *geometry))
+    else:  # the kernel gradient reuses the forward pass's patches
+        value, patches = kernels.conv2d_keeping_patches(x_value, kernel_value, *geometry)
+        kernel_gradient = (lambda grad: kernels.conv2d_backward_kernel_from_patches(
+            grad, patches, kernel.shape))
     return _record_with_gradients(value, (x, kernel), (
         lambda grad: kernels.conv2d_backward_input(grad, kernel_value, x.shape, *geometry),
-        lambda grad: kernels.conv2d_backward_kernel(grad, x_value, kernel.shape, *geometry),
+        kernel_gradient,
     ))
+
+
+# A convolution whose patches would take more than this keeps none: its kernel gradient
+# cuts them again. The cars-vs-trucks CNN's second convolution (75 MB) is over it.
+KEPT_PATCHES_BYTES = 64 * 2**20
+
+
+def _patch_bytes(x, kernel):
+    """About the size of a convolution's patches: at most one row per input cell (stride
+    1, 'same' padding), one column per kernel tap."""
+    cells = int(np.prod(x.shape[:3]))
+    return cells * int(np.prod(kernel.shape[:3])) * x.value.itemsize
 
 
 def conv2d_transpose(x, kernel, strides=1, padding="valid", output_padding=None,
