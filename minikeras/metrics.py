@@ -9,6 +9,8 @@ The training loop keeps one stateful metric per reported value: `Mean` averages
 values over the batches of an epoch, `MeanMetricWrapper` does the same for a metric
 function. Each has `update_state`, `result` and `reset_states`.
 """
+import numbers
+
 import numpy as np
 
 from minikeras import backend, losses
@@ -290,8 +292,10 @@ class Mean(Metric):
             sample_weight: `None`, a scalar, or one weight per value (or per sample,
                 broadcast along the value's other axes).
         """
-        if isinstance(values, float) and isinstance(sample_weight, (int, float, type(None))):
-            # One number, as the training loop gives each batch's loss: no arrays needed.
+        if isinstance(values, numbers.Real) and isinstance(sample_weight,
+                                                          (numbers.Real, type(None))):
+            # One number (NumPy scalars included), as the training loop gives each batch's
+            # loss: no arrays needed.
             weight = 1.0 if sample_weight is None else float(sample_weight)
             self.total += values * weight
             self.count += weight

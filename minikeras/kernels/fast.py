@@ -898,7 +898,7 @@ def bias_relu(x, bias, relu=True):
     # Returns
         A new array of the shape and dtype of `x`.
     """
-    if np.size(x) < PARALLEL_MIN_SIZE or x.dtype not in (np.float32, np.float64):
+    if _leave_to_numpy(x):
         return reference.bias_relu(x, bias, relu)
     x = np.ascontiguousarray(x)
     rows = x.reshape(-1, x.shape[-1])
@@ -918,8 +918,7 @@ def bias_relu_backward(grad_output, output, relu=True):
     # Returns
         A pair: the gradient of `x` (shape of `grad_output`) and of `bias` (`(channels,)`).
     """
-    if np.size(grad_output) < PARALLEL_MIN_SIZE or grad_output.dtype not in (np.float32,
-                                                                             np.float64):
+    if _leave_to_numpy(grad_output):
         return reference.bias_relu_backward(grad_output, output, relu)
     grad_output = np.ascontiguousarray(grad_output)
     channels = grad_output.shape[-1]
@@ -930,6 +929,11 @@ def bias_relu_backward(grad_output, output, relu=True):
     _bias_relu_backward(grad_rows, np.ascontiguousarray(output).reshape(-1, channels), relu,
                         grad_x, partial_sums)
     return grad_x.reshape(grad_output.shape), partial_sums.sum(axis=0)
+
+
+def _leave_to_numpy(array):
+    """Whether `bias_relu` leaves an array to NumPy: too small, or not float32/64."""
+    return np.size(array) < PARALLEL_MIN_SIZE or array.dtype not in (np.float32, np.float64)
 
 
 @njit(cache=True, parallel=True)

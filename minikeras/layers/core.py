@@ -15,6 +15,7 @@ import numpy as np
 
 from minikeras import activations, backend, constraints, initializers, regularizers
 from minikeras.autograd import ops
+from minikeras.autograd.ops import nn as nn_ops
 from minikeras.engine.base_layer import Layer
 from minikeras.engine.input_spec import InputSpec
 from minikeras.layers.conv_utils import normalize_data_format
@@ -109,9 +110,9 @@ def check_identifier(layer_name, argument, get, identifier):
         raise ValueError(f"{layer_name}: invalid `{argument}`: {error}") from None
 
 
-# Activations that `ops.bias_add` applies in the same op as the bias.
-_FUSED_ACTIVATIONS = ((activations.linear, "linear"), (activations.relu, "relu"),
-                      (activations.sigmoid, "sigmoid"), (activations.tanh, "tanh"))
+# The activation functions that `ops.bias_add` applies in the same op as the bias, to the
+# names it knows them by.
+_FUSED_ACTIVATIONS = {activations.get(name): name for name in nn_ops.BIAS_ADD_ACTIVATIONS}
 
 
 def fused_activation_name(activation):
@@ -123,10 +124,9 @@ def fused_activation_name(activation):
     # Returns
         `"linear"`, `"relu"`, `"sigmoid"`, `"tanh"` or None.
     """
-    for function, name in _FUSED_ACTIVATIONS:
-        if activation is function:
-            return name
-    return None
+    # By identity, not a dict lookup: a custom activation may be unhashable.
+    return next((name for function, name in _FUSED_ACTIVATIONS.items()
+                 if function is activation), None)
 
 
 class Dense(Layer):

@@ -30,7 +30,7 @@ from minikeras import activations, backend, constraints, initializers, regulariz
 from minikeras.autograd import ops
 from minikeras.autograd.tape import record
 from minikeras.autograd.tensor import Tensor, as_tensor
-from minikeras.engine.base_layer import Layer
+from minikeras.engine.base_layer import Layer, _call_parameters, _is_shape_list
 from minikeras.engine.input_spec import InputSpec, check_input_spec
 from minikeras.engine.node import is_symbolic
 from minikeras.engine.registry import layer_from_config
@@ -417,13 +417,7 @@ class RNN(Layer):
         # Returns
             The output, or a list `[output, state_1, ...]` with `return_state`.
         """
-        if initial_state is not None:
-            initial_state = list(initial_state) if isinstance(initial_state, (list, tuple)) \
-                else [initial_state]
-            if is_symbolic(initial_state):
-                return super().__call__([inputs] + initial_state, **kwargs)
-            kwargs["initial_state"] = initial_state
-        return super().__call__(inputs, **kwargs)
+        return _call_with_initial_state(super().__call__, inputs, initial_state, kwargs)
 
     def call(self, inputs, mask=None, training=None, initial_state=None):
         """Runs the cell over the timesteps.
@@ -441,10 +435,7 @@ class RNN(Layer):
         # Raises
             ValueError: if the input or the initial states do not fit the layer.
         """
-        if isinstance(inputs, (list, tuple)):
-            inputs, initial_state = inputs[0], list(inputs[1:]) or initial_state
-        if isinstance(mask, (list, tuple)):
-            mask = mask[0]
+        inputs, mask, initial_state = _split_sequence_inputs(inputs, mask, initial_state)
         self._check_sequence(inputs.shape)
         if inputs.shape[1] == 0:
             raise ValueError(f'Layer "{self.name}" received sequences of 0 timesteps; it needs '
@@ -462,7 +453,7 @@ class RNN(Layer):
     def _step_function(self, inputs, states, training):
         """The cell's `call` for one step, with `training` and one set of dropout masks."""
         step_kwargs = {}
-        parameters = _call_parameters(self.cell)
+        parameters = _call_parameters(type(self.cell))
         if "training" in parameters:
             step_kwargs["training"] = training
         if "dropout_masks" in parameters and hasattr(self.cell, "get_dropout_masks"):
@@ -617,10 +608,36 @@ def _legacy_input_shape(kwargs):
         kwargs["input_shape"] = (input_length, input_dim)
 
 
+def _call_with_initial_state(call, inputs, initial_state, kwargs):
+    """Calls `call` (a layer's `Layer.__call__`) with the initial states, if any.
+
+    Symbolic initial states are appended to the inputs, so that they become inputs of the
+    graph node; other initial states are passed to `call` as `initial_state`.
+    """
+    if initial_state is not None:
+        initial_state = list(initial_state) if isinstance(initial_state, (list, tuple)) \
+            else [initial_state]
+        if is_symbolic(initial_state):
+            return call([inputs] + initial_state, **kwargs)
+        kwargs["initial_state"] = initial_state
+    return call(inputs, **kwargs)
+
+
+def _split_sequence_inputs(inputs, mask, initial_state):
+    """Splits a list `[sequence, state_1, ...]` of inputs (and its list of masks).
+
+    Returns `(sequence, mask of the sequence, initial states)`.
+    """
+    if isinstance(inputs, (list, tuple)):
+        inputs, initial_state = inputs[0], list(inputs[1:]) or initial_state
+    if isinstance(mask, (list, tuple)):
+        mask = mask[0]
+    return inputs, mask, initial_state
+
+
 def _sequence_shape(input_shape):
     """The shape of the sequence, when the shapes of initial states follow it in a list."""
-    if isinstance(input_shape, list) or (input_shape and isinstance(input_shape[0], (tuple,
-                                                                                    list))):
+    if _is_shape_list(input_shape):
         return tuple(input_shape[0])
     return tuple(input_shape)
 
@@ -629,11 +646,6 @@ def _as_mask(mask):
     if mask is None:
         return None
     return np.asarray(mask.numpy() if isinstance(mask, Tensor) else mask, dtype=bool)
-
-
-def _call_parameters(cell):
-    import inspect
-    return set(inspect.signature(cell.call).parameters)
 
 
 # The cells ------------------------------------------------------------------------------

@@ -5,10 +5,10 @@ recurrent layer over a sequence both ways and merges the two results. Their conf
 the wrapped layer's `{"class_name", "config"}`, as Keras 2 writes them.
 """
 from minikeras.autograd import ops
-from minikeras.engine.base_layer import Layer, _call_parameters
+from minikeras.engine.base_layer import Layer
 from minikeras.engine.input_spec import InputSpec, check_input_spec
-from minikeras.engine.node import is_symbolic
 from minikeras.engine.registry import layer_from_config
+from minikeras.layers.recurrent import _call_with_initial_state, _split_sequence_inputs
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
@@ -130,8 +130,7 @@ class TimeDistributed(Wrapper):
             A tensor `(batch, timesteps, ...)`.
         """
         batch, timesteps = inputs.shape[0], inputs.shape[1]
-        kwargs = {"training": training} if "training" in _call_parameters(type(self.layer)) \
-            else {}
+        kwargs = self.layer._training_kwargs(training)
         folded = ops.reshape(inputs, (batch * timesteps,) + tuple(inputs.shape[2:]))
         outputs = self.layer.call(folded, **kwargs)
         outputs = ops.reshape(outputs, (batch, timesteps) + tuple(outputs.shape[1:]))
@@ -242,13 +241,7 @@ class Bidirectional(Wrapper):
         # Returns
             The merged output, or a list (see the class docstring).
         """
-        if initial_state is not None:
-            initial_state = list(initial_state) if isinstance(initial_state, (list, tuple)) \
-                else [initial_state]
-            if is_symbolic(initial_state):
-                return super().__call__([inputs] + initial_state, **kwargs)
-            kwargs["initial_state"] = initial_state
-        return super().__call__(inputs, **kwargs)
+        return _call_with_initial_state(super().__call__, inputs, initial_state, kwargs)
 
     def call(self, inputs, mask=None, training=None, initial_state=None):
         """Runs both layers and merges their outputs.
@@ -267,10 +260,7 @@ class Bidirectional(Wrapper):
         # Raises
             ValueError: if the initial states cannot be split in two halves.
         """
-        if isinstance(inputs, (list, tuple)):
-            inputs, initial_state = inputs[0], list(inputs[1:]) or initial_state
-        if isinstance(mask, (list, tuple)):
-            mask = mask[0]
+        inputs, mask, initial_state = _split_sequence_inputs(inputs, mask, initial_state)
         forward_kwargs = {"mask": mask, "training": training}
         backward_kwargs = dict(forward_kwargs)
         if initial_state is not None:

@@ -10,6 +10,8 @@ import warnings
 import numpy as np
 from PIL import Image
 
+from minikeras import backend
+
 DATA_FORMATS = ("channels_last", "channels_first")
 COLOR_MODES = ("grayscale", "rgb", "rgba")
 
@@ -96,7 +98,7 @@ def img_to_array(img, data_format=None, dtype="float32"):
         ValueError: if `data_format` is not one of the above, or the image
             gives an array that is neither 2D nor 3D.
     """
-    data_format = _check_data_format(data_format)
+    data_format = backend.normalize_data_format(data_format)
     array = np.asarray(img, dtype=dtype)
     if array.ndim == 2:
         array = array[:, :, np.newaxis]
@@ -128,7 +130,7 @@ def array_to_img(x, data_format=None, scale=True):
         ValueError: if `x` is not 3D, or has another number of channels,
             or `data_format` is not one of the above.
     """
-    data_format = _check_data_format(data_format)
+    data_format = backend.normalize_data_format(data_format)
     x = np.asarray(x, dtype="float32")
     if x.ndim != 3:
         raise ValueError(
@@ -320,13 +322,6 @@ def _stack_images(images, directory):
             f"The images in {directory!r} have different sizes, such as {shapes[0]} and "
             f"{shapes[-1]}; pass target_size=(height, width) to resize them all.")
     return np.stack(images).astype(np.float32, copy=False)
-
-
-def _check_data_format(data_format):
-    if data_format is None:
-        return "channels_last"
-    _check_choice("data_format", data_format, DATA_FORMATS)
-    return data_format
 
 
 def _check_choice(name, value, choices):

@@ -22,6 +22,7 @@ import numpy as np
 
 from minikeras.engine.data_adapter import loss_name
 from minikeras.models import Sequential
+from minikeras.utils import np_utils
 
 
 def _has_arg(function, name):
@@ -37,11 +38,6 @@ def _has_arg(function, name):
     parameter = inspect.signature(function).parameters.get(name)
     return parameter is not None and parameter.kind in (parameter.POSITIONAL_OR_KEYWORD,
                                                         parameter.KEYWORD_ONLY)
-
-
-def _one_hot(indices, n_classes):
-    """Turns class indices into rows of a one-hot matrix of `n_classes` columns."""
-    return np.eye(n_classes, dtype="float32")[np.asarray(indices).reshape(-1)]
 
 
 class BaseWrapper:
@@ -139,7 +135,7 @@ class BaseWrapper:
         self.model = self._model_builder()(**self.filter_sk_params(self._model_builder()))
         y = np.asarray(y)
         if loss_name(self.model.loss) == "categorical_crossentropy" and y.ndim != 2:
-            y = _one_hot(y, int(y.max()) + 1)
+            y = np_utils.to_categorical(y, int(y.max()) + 1)
         fit_args = self.filter_sk_params(Sequential.fit)
         fit_args.update(kwargs)
         return self.model.fit(x, y, **fit_args)
@@ -279,7 +275,7 @@ class KerasClassifier(BaseWrapper):
                                  f"{self.classes_.tolist()}.")
             y = np.searchsorted(self.classes_, y)
             if loss_name(self.model.loss) == "categorical_crossentropy":
-                y = _one_hot(y, self.n_classes_)
+                y = np_utils.to_categorical(y, self.n_classes_)
         outputs = self.model.evaluate(x, y, **self.filter_sk_params(Sequential.evaluate,
                                                                     kwargs))
         outputs = outputs if isinstance(outputs, list) else [outputs]
