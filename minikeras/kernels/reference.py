@@ -384,7 +384,7 @@ def depthwise_conv2d_backward_kernel(grad_output, x, kernel_shape, strides=(1, 1
 
 # Pooling --------------------------------------------------------------------------------
 
-def max_pool2d(x, pool_size, strides=None, padding="valid"):
+def max_pool2d(x, pool_size, strides=None, padding="valid", return_argmax=True):
     """2-D max pooling, with the position of each maximum for the backward pass.
 
     Padding cells never win: the input is padded with `-inf` and only real cells are
@@ -395,11 +395,14 @@ def max_pool2d(x, pool_size, strides=None, padding="valid"):
         pool_size: an int or a pair of ints, the window size.
         strides: an int, a pair of ints, or `None` for `pool_size`.
         padding: `"valid"` or `"same"`.
+        return_argmax: whether to find the positions of the maxima (only the backward
+            pass needs them).
 
     # Returns
         A pair `(y, argmax)`: `y` of shape `(batch, out_h, out_w, channels)`, and `argmax`
         (int64, same shape) holding for each output the flat index `h * width + w`, in
-        the unpadded input plane, of the first maximum of its window (row by row).
+        the unpadded input plane, of the first maximum of its window (row by row), or
+        None if `return_argmax` is False.
 
     # Raises
         ValueError: for a bad rank, pool size, stride or padding, or a pool larger than
@@ -414,6 +417,8 @@ def max_pool2d(x, pool_size, strides=None, padding="valid"):
     is_real = _im2col(np.ones((1,) + x.shape[1:3] + (1,), bool), *cutting, fill=False)
     is_real = is_real.reshape(is_real.shape[:3] + (-1, 1))
     y = patches.max(axis=3)
+    if not return_argmax:
+        return y, None
     winner = np.argmax((patches == y[:, :, :, None, :]) & is_real, axis=3)
     row = np.arange(output_size[0])[:, None, None] * strides[0] - pads[0][0]
     col = np.arange(output_size[1])[None, :, None] * strides[1] - pads[1][0]
@@ -516,18 +521,20 @@ def avg_pool2d_backward(grad_output, input_shape, pool_size, strides=None, paddi
 
 # Bias and relu ----------------------------------------------------------------------------
 
-def bias_relu(x, bias, relu=True):
+def bias_relu(x, bias, relu=True, out=None):
     """Adds a bias along the last axis, then applies relu if asked: `max(x + bias, 0)`.
 
     # Arguments
         x: input, shape `(..., channels)`.
         bias: shape `(channels,)`.
         relu: whether to apply relu after the bias.
+        out: a C-contiguous array of the shape and dtype of `x` to write the output
+            to (it may be `x` itself), or None for a new array.
 
     # Returns
-        A new array of the shape and dtype of `x`.
+        The output: `out`, or a new array of the shape and dtype of `x`.
     """
-    output = x + bias
+    output = np.add(x, bias, out=out)
     return np.maximum(output, 0, out=output) if relu else output
 
 

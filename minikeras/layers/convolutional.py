@@ -115,8 +115,11 @@ class _BaseConv(Layer):
         self.compute_output_shape(inputs.shape)  # a clear error if the kernel does not fit
         outputs = self._convolve(to_channels_last(inputs, self.data_format))
         fused = fused_activation_name(self.activation)
-        if self.use_bias and fused is not None:  # bias and activation in one op: less memory
-            return from_channels_last(ops.bias_add(outputs, self.bias, fused), self.data_format)
+        if self.use_bias and fused is not None:
+            # Bias and activation in one op, written over the convolution's own output:
+            # nothing else reads it, and its backward pass does not need it.
+            outputs = ops.bias_add(outputs, self.bias, fused, in_place=True)
+            return from_channels_last(outputs, self.data_format)
         if self.use_bias:
             outputs = outputs + self.bias
         return self.activation(from_channels_last(outputs, self.data_format))

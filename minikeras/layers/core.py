@@ -210,8 +210,8 @@ class Dense(Layer):
         """
         outputs = ops.matmul(inputs, self.kernel)
         fused = fused_activation_name(self.activation)
-        if self.use_bias and fused is not None:
-            return ops.bias_add(outputs, self.bias, fused)
+        if self.use_bias and fused is not None:  # over the product's array, as Conv2D does
+            return ops.bias_add(outputs, self.bias, fused, in_place=True)
         if self.use_bias:
             outputs = outputs + self.bias
         return self.activation(outputs)

@@ -259,6 +259,28 @@ def test_no_backward_work_without_a_tape(monkeypatch):
     assert spy.calls == ["max_pool2d"]
 
 
+def test_max_pool_finds_positions_only_for_a_tape(monkeypatch):
+    asked = []
+    kernels = backend.kernels()
+    max_pool2d = kernels.max_pool2d
+
+    def spying_max_pool2d(*args, return_argmax=True):
+        asked.append(return_argmax)
+        return max_pool2d(*args, return_argmax=return_argmax)
+
+    monkeypatch.setattr(kernels, "max_pool2d", spying_max_pool2d)
+    x = Tensor(normal((2, 4, 4, 3)))
+    inferred = ops.max_pool2d(x, 2)
+    with GradientTape() as tape:
+        tape.watch(x)
+        trained = ops.max_pool2d(x, 2)
+        total = ops.sum(trained)
+    grad = tape.gradient(total, x)
+    assert asked == [False, True]
+    np.testing.assert_array_equal(inferred.value, trained.value)
+    assert grad.sum() == trained.size  # one winner per window got each gradient
+
+
 @pytest.mark.parametrize("call,message", [
     (lambda: ops.conv2d(normal((4, 4, 2)), normal((2, 2, 2, 1))), r"rank 4.*\(4, 4, 2\)"),
     (lambda: ops.conv2d(normal((1, 4, 4, 2)), normal((2, 2, 2))), r"kernel of rank 4"),

@@ -63,6 +63,47 @@ def test_bias_add_leaves_its_input_unchanged():
     np.testing.assert_array_equal(x.numpy(), [[-1.0, 2.0]])
 
 
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_bias_add_in_place_reuses_the_array_and_keeps_the_gradients(activation,
+                                                                  parallel_threshold):
+    rng = np.random.default_rng(2)
+    bias = Variable(rng.normal(size=(3,)).astype(np.float32))
+    weights = rng.normal(size=(2, 5, 5, 3)).astype(np.float32)
+    x_value = rng.normal(size=(2, 5, 5, 3)).astype(np.float32)
+    results = []
+    for in_place in (False, True):
+        x = Variable(x_value)
+        with GradientTape() as tape:
+            product = x * 1.0  # a fresh array, as a layer's convolution gives
+            output = ops.bias_add(product, bias, activation, in_place=in_place)
+            loss = ops.sum(output * weights)
+        # (sigmoid adds the bias in place, but its stable formula makes new arrays)
+        reused = in_place and activation != "sigmoid"
+        assert np.shares_memory(output.value, product.value) == reused
+        results.append([output.numpy()] + tape.gradient(loss, [x, bias]))
+    for separate, reused in zip(*results):
+        np.testing.assert_array_equal(reused, separate)
+
+
+def test_bias_add_in_place_leaves_a_read_only_or_other_dtype_input_alone():
+    read_only = np.ones((2, 3), np.float32)
+    read_only.flags.writeable = False
+    output = ops.bias_add(read_only, np.ones(3, np.float32), "relu", in_place=True)
+    assert not np.shares_memory(output.value, read_only)
+    integers = Tensor(np.ones((2, 3), np.int64))
+    output = ops.bias_add(integers, np.full(3, 0.5), "linear", in_place=True)
+    np.testing.assert_array_equal(output.numpy(), np.full((2, 3), 1.5))
+
+
+def test_fast_bias_relu_writes_into_out_or_says_what_it_needs(monkeypatch):
+    monkeypatch.setattr(fast, "PARALLEL_MIN_SIZE", 0)
+    x = np.array([[-2.0, 1.0], [3.0, -4.0]], np.float32)
+    assert fast.bias_relu(x, np.ones(2, np.float32), out=x) is x
+    np.testing.assert_array_equal(x, [[0, 2], [4, 0]])
+    with pytest.raises(ValueError, match=r"C-contiguous array of shape \(2, 2\)"):
+        fast.bias_relu(x, np.ones(2, np.float32), out=np.empty((2, 2), np.float32).T[::1, ::-1])
+
+
 def test_bias_add_errors_name_what_was_expected():
     with pytest.raises(ValueError, match="must be one of"):
         ops.bias_add(np.ones((2, 3)), np.ones(3), "softmax")

@@ -211,6 +211,10 @@ def test_pooling_fast_equals_reference(config, default_strides):
     assert_same(fast_output, output)
     np.testing.assert_array_equal(fast_argmax, argmax)
     assert fast_argmax.dtype == argmax.dtype == np.int64
+    for module in (reference, fast):  # inference's way: the maxima alone, no positions
+        values_only, no_argmax = module.max_pool2d(x, *pool_args, return_argmax=False)
+        assert_same(values_only, output)
+        assert no_argmax is None
     grad_output = random_array(rng, output.shape, np.float32)
     assert_same(fast.max_pool2d_backward(grad_output, argmax, x.shape),
                 reference.max_pool2d_backward(grad_output, argmax, x.shape))
@@ -363,6 +367,8 @@ def test_max_pool_same_ignores_padding(module):
     output, argmax = module.max_pool2d(x, 2, padding="same")
     np.testing.assert_array_equal(output[0, :, :, 0], [[-1, -3], [-7, -9]])
     np.testing.assert_array_equal(argmax[0, :, :, 0], [[0, 2], [6, 8]])
+    values_only, _ = module.max_pool2d(x, 2, padding="same", return_argmax=False)
+    np.testing.assert_array_equal(values_only, output)
 
 
 @pytest.mark.parametrize("module", MODULES)

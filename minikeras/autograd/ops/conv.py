@@ -220,7 +220,8 @@ def max_pool2d(x, pool_size, strides=None, padding="valid"):
     """
     x = _check_rank("max_pool2d", "an input", x, 4, _IMAGE)
     kernels = backend.kernels()
-    value, argmax = kernels.max_pool2d(x.value, pool_size, strides, padding)
+    value, argmax = kernels.max_pool2d(x.value, pool_size, strides, padding,
+                                       return_argmax=needs_gradient(x))
     return _record_with_gradients(value, (x,), (
         lambda grad: kernels.max_pool2d_backward(grad, argmax, x.shape),
     ))
