@@ -40,9 +40,11 @@ from minikeras.kernels.geometry import (
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # The patch matrix of one chunk of the batch stays below this many bytes (unless a single
-# batch item needs more). Larger chunks mean fewer, larger BLAS calls: 16 MiB was faster
-# than 1 or 4 MiB and no slower than 64 MiB on the benchmark's shapes.
-PATCH_CHUNK_BYTES = 16 * 2**20
+# batch item needs more). Small chunks are still in the cache when BLAS reads them; large
+# chunks mean fewer BLAS calls. Measured with scripts/bench.py, alternating runs: 2 MiB
+# predicted the case study's CNN 1.25 to 1.4 times as fast as 16 MiB, and trained it and
+# the cars-vs-trucks CNN no slower; 1 and 4 MiB were within the noise of 2.
+PATCH_CHUNK_BYTES = 2 * 2**20
 
 # Below this many input channels, patches are cut tap by tap (`_im2col_by_tap`): with one
 # channel, `_im2col` copies runs of `kernel_w` values and took 10 ms on the case study's
