@@ -66,7 +66,6 @@ class Optimizer:
         self._extra_weights = []  # state shared by all variables (Nadam's m_schedule)
         self._variables = []  # the variables seen so far, in the order first seen
         self._slots = {}  # id(variable) -> {slot name: slot Variable}
-        self._work = {}  # (shape, dtype) -> two scratch arrays, see _work_arrays
 
     @property
     def lr(self):
@@ -284,21 +283,6 @@ class Optimizer:
             step: the number of this step, 1 for the first.
         """
         value[...] = self._update_value(value, grad, slots, lr, step)
-
-    def _work_arrays(self, value):
-        """Two arrays of the shape and dtype of `value` for intermediate results, kept and
-        reused (they hold no state: variables of one shape share them).
-
-        # Arguments
-            value: a variable's array.
-
-        # Returns
-            A pair of arrays.
-        """
-        key = (value.shape, value.dtype)
-        if key not in self._work:
-            self._work[key] = (np.empty_like(value), np.empty_like(value))
-        return self._work[key]
 
     def _finish_step(self, step):
         """Updates the state shared by all variables, once per step (nothing by default)."""
@@ -532,20 +516,9 @@ class Adam(Optimizer):
 
     def _update_in_place(self, value, grad, slots, lr, step):
         lr_t = lr * math.sqrt(1.0 - self.beta_2 ** step) / (1.0 - self.beta_1 ** step)
-        m, v = slots["m"], slots["v"]
-        # The rule of the docstring, each array updated where it lies, and the products
-        # written into two work arrays kept from step to step (`out=`): a new array the
-        # size of the weights costs page faults at every step.
-        work, update = self._work_arrays(value)
-        m *= self.beta_1
-        m += np.multiply(grad, 1.0 - self.beta_1, out=work)
-        v *= self.beta_2
-        v += np.multiply(np.square(grad, out=work), 1.0 - self.beta_2, out=work)
-        if self.amsgrad:
-            v = np.maximum(slots["vhat"], v, out=slots["vhat"])
-        denominator = np.add(np.sqrt(v, out=work), self.epsilon, out=work)
-        np.multiply(m, lr_t, out=update)
-        value -= np.divide(update, denominator, out=update)
+        # The rule of the docstring, as a kernel: in one compiled pass over large arrays.
+        backend.kernels().adam_update(value, grad, slots["m"], slots["v"], lr_t, self.beta_1,
+                                      self.beta_2, self.epsilon, slots.get("vhat"))
 
     def get_config(self):
         """Returns the optimizer's configuration, Adam's own arguments included.

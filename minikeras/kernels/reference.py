@@ -10,7 +10,8 @@ out of the (padded) input and lay the windows side by side in an array of shape
   where it came from (*col2im*), so cells shared by overlapping windows sum their parts.
 
 A last pair, `bias_relu` and its backward, adds a layer's bias and applies relu: the
-elementwise work that follows each convolution.
+elementwise work that follows each convolution. And `adam_update` is the Adam
+optimizer's step, the elementwise work that follows each backward pass.
 
 Images are channels-last `(batch, height, width, channels)`; padding follows
 TensorFlow (see `geometry.py`). `fast.py` defines the same functions under numba; the
@@ -554,3 +555,32 @@ def bias_relu_backward(grad_output, output, relu=True):
     """
     grad_x = grad_output * (output > 0) if relu else grad_output
     return grad_x, grad_x.reshape(-1, grad_x.shape[-1]).sum(axis=0)
+
+
+# Adam's update ------------------------------------------------------------------------------
+
+def adam_update(value, grad, m, v, lr_t, beta_1, beta_2, epsilon, vhat=None):
+    """One step of Adam's rule on one variable, every array updated in place.
+
+    `m = beta_1 * m + (1 - beta_1) * grad`; `v = beta_2 * v + (1 - beta_2) * grad ** 2`;
+    `value = value - lr_t * m / (sqrt(v) + epsilon)`, where AMSGrad keeps `vhat`, the
+    running maximum of `v`, and divides by its root instead.
+
+    # Arguments
+        value: the variable's array, updated in place.
+        grad: its gradient, same shape and dtype.
+        m: the first-moment average, updated in place.
+        v: the second-moment average, updated in place.
+        lr_t: the step's learning rate, bias correction included.
+        beta_1: the decay of `m`.
+        beta_2: the decay of `v`.
+        epsilon: the fuzz factor added to the root.
+        vhat: for AMSGrad, the running maximum of `v`, updated in place; else None.
+    """
+    m *= beta_1
+    m += (1 - beta_1) * grad
+    v *= beta_2
+    v += (1 - beta_2) * np.square(grad)
+    if vhat is not None:
+        v = np.maximum(vhat, v, out=vhat)
+    value -= lr_t * m / (np.sqrt(v) + epsilon)

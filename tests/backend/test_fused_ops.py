@@ -1,5 +1,6 @@
 """`ops.bias_add`, the bias and activation in one op: gradients, and agreement with the
-unfused ops (`activation(x + bias)`) it stands for."""
+unfused ops (`activation(x + bias)`) it stands for. Also the other fused elementwise
+kernel, Adam's update."""
 import numpy as np
 import pytest
 
@@ -132,3 +133,38 @@ def test_fast_bias_relu_equals_reference(monkeypatch, shape, relu, dtype):
     scale = np.abs(expected_x).reshape(-1, shape[-1]).sum(axis=0).max()
     np.testing.assert_allclose(grad_bias, expected_bias, rtol=0,
                                atol=scale * np.finfo(dtype).eps * 8)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("amsgrad", [False, True])
+@pytest.mark.parametrize("shape", [(3, 4), (300, 257)])  # NumPy-sized and parallel
+def test_fast_adam_update_equals_reference(shape, amsgrad, dtype):
+    rng = np.random.default_rng(3)
+    arrays = {name: rng.normal(size=shape).astype(dtype) for name in ("value", "grad", "m")}
+    arrays["v"] = rng.uniform(0, 2, shape).astype(dtype)
+    arrays["vhat"] = rng.uniform(0, 2, shape).astype(dtype) if amsgrad else None
+    updated = []
+    for module in (reference, fast):
+        copies = {name: None if array is None else array.copy()
+                  for name, array in arrays.items()}
+        for step in (1, 2):  # the second step starts from the first one's m and v
+            module.adam_update(copies["value"], copies["grad"], copies["m"], copies["v"],
+                               lr_t=0.01 * step, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                               vhat=copies["vhat"])
+        updated.append(copies)
+    for name in ("value", "m", "v") + (("vhat",) if amsgrad else ()):
+        assert updated[1][name].dtype == dtype
+        # Same operations in the same dtype and order: the same numbers.
+        np.testing.assert_array_equal(updated[1][name], updated[0][name], err_msg=name)
+    assert not np.array_equal(updated[1]["value"], arrays["value"])
+
+
+def test_fast_adam_update_takes_non_contiguous_gradients():
+    rng = np.random.default_rng(4)
+    value, m, v = (np.zeros((400, 300), np.float32) for _ in range(3))
+    grad = rng.normal(size=(300, 400)).astype(np.float32).T  # a transposed view
+    expected = [array.copy() for array in (value, m, v)]
+    reference.adam_update(*expected[:1], grad, *expected[1:], 0.1, 0.9, 0.999, 1e-7)
+    fast.adam_update(value, grad, m, v, 0.1, 0.9, 0.999, 1e-7)
+    for array, wanted in zip((value, m, v), expected):
+        np.testing.assert_array_equal(array, wanted)
