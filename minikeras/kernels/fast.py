@@ -1004,7 +1004,8 @@ def adam_update(value, grad, m, v, lr_t, beta_1, beta_2, epsilon, vhat=None):
     """One step of Adam's rule on one variable, every array updated in place.
 
     One parallel pass over the arrays, where NumPy makes about ten: on the wide MLP's
-    (784, 512) kernel, 0.25 ms instead of 1.5 ms (two threads). Same rounding as
+    (784, 512) kernel, 0.31 ms where `reference.adam_update` took 1.16 (medians, two
+    threads). Same rounding as
     `reference.adam_update`: each operation is done in the arrays' dtype, in the same
     order.
 
