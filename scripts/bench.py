@@ -27,7 +27,10 @@ compare with `--threads 1` there.
 
 Then, each in a fresh process: the time of `import minikeras`; the first training step
 of W2 (numba's cache warm, and cold: an empty `NUMBA_CACHE_DIR`); and the peak memory
-(`ru_maxrss`) of each workload's training.
+(`ru_maxrss`) of each workload's training. numba imports SciPy, when it is installed, the
+first time it runs or loads a function: minikeras does not need SciPy and its install
+does not bring it, but where it is installed (scikit-learn brings it) the first step
+includes that import, whose time the script then prints too.
 
 The machines set `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE`, which make matrix products
 about twice as slow: the script runs itself again without them, for its own processes
@@ -428,6 +431,16 @@ second = time.perf_counter()
 print(imported - start, built - imported, first - built, second - first)
 """
 
+_SCIPY_IMPORT_TIME = """
+import importlib.util, time
+start = time.perf_counter()
+if importlib.util.find_spec("scipy") is not None:
+    import scipy.linalg  # what numba imports, when it can, to find BLAS
+    print(time.perf_counter() - start)
+else:
+    print(0.0)
+"""
+
 _PEAK_MEMORY = """
 import resource, sys
 sys.path.insert(0, {root!r})
@@ -461,6 +474,8 @@ def measure_startup(runs):
     labels = ("import", "build", "first_step", "second_step")
     return {
         "import_seconds": float(np.median(imports)),
+        "scipy_import_seconds": float(np.median(
+            [run_python(_SCIPY_IMPORT_TIME)[0] for _ in range(runs)])),
         "w2_warm": {label: float(np.median([run[i] for run in warm]))
                     for i, label in enumerate(labels)},
         "w2_cold": dict(zip(labels, cold)),
@@ -592,6 +607,10 @@ def main():
         print(f"W2 first training step in a fresh process: {warm['first_step']:.2f} s with "
               f"numba's cache warm, {cold['first_step']:.2f} s cold (then "
               f"{warm['second_step'] * 1e3:.0f} ms for the second)")
+        if startup["scipy_import_seconds"]:
+            print(f"  of which numba importing SciPy, installed here: "
+                  f"{startup['scipy_import_seconds']:.2f} s (minikeras's own install has no "
+                  f"SciPy)")
     if not args.no_memory:
         memory = measure_memory(names, list(workers), args.threads)
         results["memory"] = memory
