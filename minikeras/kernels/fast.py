@@ -928,6 +928,9 @@ def bias_relu(x, bias, relu=True, out=None):
 
     # Returns
         The output: `out`, or a new array of the shape and dtype of `x`.
+
+    # Raises
+        ValueError: if `out` is not a C-contiguous array of the shape of `x`.
     """
     if _leave_to_numpy(x):
         return reference.bias_relu(x, bias, relu, out)
@@ -1023,7 +1026,8 @@ def adam_update(value, grad, m, v, lr_t, beta_1, beta_2, epsilon, vhat=None):
     arrays = (value, grad, m, v) + (() if vhat is None else (vhat,))
     if _leave_to_numpy(value) or not all(
             array.flags.c_contiguous and array.dtype == value.dtype for array in arrays):
-        return reference.adam_update(value, grad, m, v, lr_t, beta_1, beta_2, epsilon, vhat)
+        reference.adam_update(value, grad, m, v, lr_t, beta_1, beta_2, epsilon, vhat)
+        return
     scalar = value.dtype.type  # the rule's numbers in the arrays' dtype, as NumPy uses them
     flat = [array.reshape(-1) for array in arrays]
     _adam_update(flat[0], flat[1], flat[2], flat[3], flat[-1], vhat is not None,
