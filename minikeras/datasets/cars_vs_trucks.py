@@ -18,6 +18,8 @@ import os
 import numpy as np
 from PIL import Image, ImageDraw
 
+from minikeras.engine.io_utils import write_atomically
+
 # Class folder names of save_to_directory; a label is an index into this tuple.
 CLASS_NAMES = ("cars", "trucks")
 
@@ -115,10 +117,8 @@ def save_to_directory(path, n_samples=1000, seed=0, image_size=64):
 
 def _save_png_atomically(image, file_path):
     """Writes a PNG under a temporary name, then renames it to `file_path`."""
-    folder, file_name = os.path.split(file_path)
-    temporary_path = os.path.join(folder, f".{file_name}.tmp")
-    Image.fromarray(image).save(temporary_path, format="PNG")
-    os.replace(temporary_path, file_path)
+    with write_atomically(file_path) as temporary_path:
+        Image.fromarray(image).save(temporary_path, format="PNG")
 
 
 def _check_arguments(n_samples, image_size, min_samples):

@@ -10,6 +10,8 @@ import time
 
 import numpy as np
 
+from minikeras.engine.io_utils import write_atomically
+
 CLASS_NAMES = ["car", "truck"]
 
 
@@ -47,9 +49,8 @@ def generated_data(n_samples, seed, image_size, cache_dir=None):
             pass  # a damaged cache is regenerated
     images, labels = cars_vs_trucks.generate(n_samples, seed=seed, image_size=image_size)
     os.makedirs(cache_dir, exist_ok=True)
-    temporary = path + ".tmp.npz"
-    np.savez_compressed(temporary, x=images, y=labels)
-    os.replace(temporary, path)
+    with write_atomically(path) as temporary:
+        np.savez_compressed(temporary, x=images, y=labels)
     return images, labels, CLASS_NAMES
 
 
@@ -174,9 +175,8 @@ def save_prediction_grid(images, true_labels, predicted_labels, class_names, pat
         right = true_labels[index] == predicted_labels[index]
         draw.text((column * tile + 2, row * (tile + caption) + tile),
                   class_names[predicted_labels[index]], fill="green" if right else "red")
-    temporary = path + ".tmp.png"
-    grid.save(temporary, format="PNG")
-    os.replace(temporary, path)
+    with write_atomically(path) as temporary:
+        grid.save(temporary, format="PNG")
 
 
 def run(data=None, epochs=8, batch_size=32, image_size=32, samples=3000, seed=0,
@@ -258,16 +258,10 @@ def save_with_class_names(model, path, class_names):
         class_names: the names of the classes, in label order.
     """
     import h5py
-    temporary = os.path.join(os.path.dirname(os.path.abspath(path)),
-                             f".{os.path.basename(path)}.with-classes.h5")
-    model.save(temporary)
-    try:
+    with write_atomically(path) as temporary:
+        model.save(temporary)
         with h5py.File(temporary, "r+") as file:
             file.attrs["class_names"] = np.array([n.encode("utf8") for n in class_names])
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
 
 
 def read_class_names(model_path, n_outputs):

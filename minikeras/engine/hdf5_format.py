@@ -8,9 +8,10 @@ with a per-class counter and `vars` carries the layer's real name in an attribut
 """
 import contextlib
 import os
-import tempfile
 
 import numpy as np
+
+from minikeras.engine.io_utils import write_atomically
 
 # HDF5 cannot store an attribute larger than this in an object header.
 HDF5_OBJECT_HEADER_LIMIT = 64512
@@ -101,16 +102,9 @@ def atomic_h5_file(filepath, overwrite=True):
     folder = os.path.dirname(os.path.abspath(filepath))
     if not os.path.isdir(folder):
         raise OSError(f"Cannot save to {filepath}: the folder {folder} does not exist.")
-    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(filepath)}.",
-                                         suffix=".tmp", dir=folder)
-    os.close(handle)
-    try:
+    with write_atomically(filepath) as temporary:
         with h5py.File(temporary, "w") as file:
             yield file
-        os.replace(temporary, filepath)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
 
 
 def open_h5_for_reading(filepath):

@@ -19,12 +19,12 @@ be moved with an environment variable (`AUTOGRADER_ROOT`, `AUTOGRADER_SOURCE`,
 `AUTOGRADER_SUBMISSION`, `AUTOGRADER_RESULTS`, `MINIKERAS_PYTHON`), so that a test
 can run them in a temporary folder laid out as Gradescope lays it out.
 """
-import os
 import stat
 import tempfile
 import zipfile
 from pathlib import Path
 
+from minikeras.engine.io_utils import write_atomically
 from minikeras.grader import grading
 
 DEPENDENCIES = ["numpy>=1.22", "numba>=0.57", "click>=8.0", "h5py>=3.0", "Pillow>=9.0"]
@@ -129,8 +129,8 @@ def build_autograder(exercise, output, limits=None):
     with tempfile.TemporaryDirectory() as scratch:
         expected = Path(scratch) / "expected.json"
         grading.save_expected(exercise, reference, expected)
-        temporary = output.with_name(f".{output.name}.tmp")
-        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        with write_atomically(output) as temporary, \
+                zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
             _add_script(archive, "setup.sh", SETUP_SH)
             _add_script(archive, "run_autograder",
                         RUN_AUTOGRADER.replace("@EXERCISE@", exercise.name))
@@ -141,5 +141,4 @@ def build_autograder(exercise, output, limits=None):
             for path, name in _exercise_files(exercise):
                 archive.write(path, name)
             archive.write(expected, "expected.json")
-        os.replace(temporary, output)
     return output

@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image
 
 from minikeras import backend
+from minikeras.engine.io_utils import write_atomically
 
 DATA_FORMATS = ("channels_last", "channels_first")
 COLOR_MODES = ("grayscale", "rgb", "rgba")
@@ -187,15 +188,8 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
     if img.mode == "RGBA" and file_format in ("JPG", "JPEG"):
         warnings.warn("The JPEG format does not support RGBA images, converting to RGB.")
         img = img.convert("RGB")
-    path = os.fspath(path)
-    folder, file_name = os.path.split(path)
-    temporary_path = os.path.join(folder, f".{file_name}.tmp")
-    try:
+    with write_atomically(path) as temporary_path:
         img.save(temporary_path, format=file_format, **kwargs)
-        os.replace(temporary_path, path)
-    finally:
-        if os.path.exists(temporary_path):
-            os.remove(temporary_path)
 
 
 def _file_format(path, file_format):

@@ -1,6 +1,7 @@
 """Pictures of models and training: `plot_model` (Pillow, no Graphviz) and `plot_history`."""
-import os
 import sys
+
+from minikeras.engine.io_utils import write_atomically
 
 BOX_PADDING = 8
 LEVEL_GAP = 36
@@ -136,11 +137,10 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_layer_names=T
 
 
 def _save_atomically(image, path):
-    folder = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(folder, f".{os.path.basename(path)}.tmp.png")
-    # Pillow writes a PNG's resolution only when asked; `model_to_image` keeps it in `info`.
-    image.save(temporary, format="PNG", dpi=image.info.get("dpi", (96, 96)))
-    os.replace(temporary, path)
+    with write_atomically(path) as temporary:
+        # Pillow writes a PNG's resolution only when asked; `model_to_image` keeps it in
+        # `info`.
+        image.save(temporary, format="PNG", dpi=image.info.get("dpi", (96, 96)))
 
 
 def _display_form(image):
@@ -189,10 +189,8 @@ def plot_history(history, to_file=None, metrics=None):
         axis.legend()
     figure.tight_layout()
     if to_file is not None:
-        folder = os.path.dirname(os.path.abspath(to_file))
-        temporary = os.path.join(folder, f".{os.path.basename(to_file)}.tmp.png")
-        figure.savefig(temporary, format="png")
-        os.replace(temporary, to_file)
+        with write_atomically(to_file) as temporary:
+            figure.savefig(temporary, format="png")
     if "ipykernel" in sys.modules:  # the notebook shows the returned figure; pyplot must not
         plt.close(figure)
     return figure
