@@ -18,7 +18,7 @@ import os
 import numpy as np
 from PIL import Image, ImageDraw
 
-from minikeras.engine.io_utils import write_atomically
+from minikeras.engine import io_utils
 
 # Class folder names of save_to_directory; a label is an index into this tuple.
 CLASS_NAMES = ("cars", "trucks")
@@ -117,7 +117,7 @@ def save_to_directory(path, n_samples=1000, seed=0, image_size=64):
 
 def _save_png_atomically(image, file_path):
     """Writes a PNG under a temporary name, then renames it to `file_path`."""
-    with write_atomically(file_path) as temporary_path:
+    with io_utils.write_atomically(file_path) as temporary_path:
         Image.fromarray(image).save(temporary_path, format="PNG")
 
 

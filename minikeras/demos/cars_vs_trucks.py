@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from minikeras.engine.io_utils import write_atomically
+from minikeras.engine import io_utils
 
 CLASS_NAMES = ["car", "truck"]
 
@@ -49,7 +49,7 @@ def generated_data(n_samples, seed, image_size, cache_dir=None):
             pass  # a damaged cache is regenerated
     images, labels = cars_vs_trucks.generate(n_samples, seed=seed, image_size=image_size)
     os.makedirs(cache_dir, exist_ok=True)
-    with write_atomically(path) as temporary:
+    with io_utils.write_atomically(path) as temporary:
         np.savez_compressed(temporary, x=images, y=labels)
     return images, labels, CLASS_NAMES
 
@@ -175,7 +175,7 @@ def save_prediction_grid(images, true_labels, predicted_labels, class_names, pat
         right = true_labels[index] == predicted_labels[index]
         draw.text((column * tile + 2, row * (tile + caption) + tile),
                   class_names[predicted_labels[index]], fill="green" if right else "red")
-    with write_atomically(path) as temporary:
+    with io_utils.write_atomically(path) as temporary:
         grid.save(temporary, format="PNG")
 
 
@@ -258,7 +258,7 @@ def save_with_class_names(model, path, class_names):
         class_names: the names of the classes, in label order.
     """
     import h5py
-    with write_atomically(path) as temporary:
+    with io_utils.write_atomically(path) as temporary:
         model.save(temporary)
         with h5py.File(temporary, "r+") as file:
             file.attrs["class_names"] = np.array([n.encode("utf8") for n in class_names])

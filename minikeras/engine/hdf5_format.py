@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from minikeras.engine.io_utils import write_atomically
+from minikeras.engine import io_utils
 
 # HDF5 cannot store an attribute larger than this in an object header.
 HDF5_OBJECT_HEADER_LIMIT = 64512
@@ -102,7 +102,7 @@ def atomic_h5_file(filepath, overwrite=True):
     folder = os.path.dirname(os.path.abspath(filepath))
     if not os.path.isdir(folder):
         raise OSError(f"Cannot save to {filepath}: the folder {folder} does not exist.")
-    with write_atomically(filepath) as temporary:
+    with io_utils.write_atomically(filepath) as temporary:
         with h5py.File(temporary, "w") as file:
             yield file
 

@@ -24,7 +24,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from minikeras.engine.io_utils import write_atomically
+from minikeras.engine import io_utils
 from minikeras.grader import grading
 
 DEPENDENCIES = ["numpy>=1.22", "numba>=0.57", "click>=8.0", "h5py>=3.0", "Pillow>=9.0"]
@@ -129,7 +129,7 @@ def build_autograder(exercise, output, limits=None):
     with tempfile.TemporaryDirectory() as scratch:
         expected = Path(scratch) / "expected.json"
         grading.save_expected(exercise, reference, expected)
-        with write_atomically(output) as temporary, \
+        with io_utils.write_atomically(output) as temporary, \
                 zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
             _add_script(archive, "setup.sh", SETUP_SH)
             _add_script(archive, "run_autograder",

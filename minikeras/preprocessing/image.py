@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from minikeras import backend
-from minikeras.engine.io_utils import write_atomically
+from minikeras.engine import io_utils
 
 DATA_FORMATS = ("channels_last", "channels_first")
 COLOR_MODES = ("grayscale", "rgb", "rgba")
@@ -188,7 +188,7 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
     if img.mode == "RGBA" and file_format in ("JPG", "JPEG"):
         warnings.warn("The JPEG format does not support RGBA images, converting to RGB.")
         img = img.convert("RGB")
-    with write_atomically(path) as temporary_path:
+    with io_utils.write_atomically(path) as temporary_path:
         img.save(temporary_path, format=file_format, **kwargs)
 
 

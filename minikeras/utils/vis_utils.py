@@ -1,7 +1,7 @@
 """Pictures of models and training: `plot_model` (Pillow, no Graphviz) and `plot_history`."""
 import sys
 
-from minikeras.engine.io_utils import write_atomically
+from minikeras.engine import io_utils
 
 BOX_PADDING = 8
 LEVEL_GAP = 36
@@ -137,7 +137,7 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_layer_names=T
 
 
 def _save_atomically(image, path):
-    with write_atomically(path) as temporary:
+    with io_utils.write_atomically(path) as temporary:
         # Pillow writes a PNG's resolution only when asked; `model_to_image` keeps it in
         # `info`.
         image.save(temporary, format="PNG", dpi=image.info.get("dpi", (96, 96)))
@@ -189,7 +189,7 @@ def plot_history(history, to_file=None, metrics=None):
         axis.legend()
     figure.tight_layout()
     if to_file is not None:
-        with write_atomically(to_file) as temporary:
+        with io_utils.write_atomically(to_file) as temporary:
             figure.savefig(temporary, format="png")
     if "ipykernel" in sys.modules:  # the notebook shows the returned figure; pyplot must not
         plt.close(figure)
