@@ -548,6 +548,7 @@ def test_input_rank_is_checked():
 
 # ---- the fused loops against the reference ----------------------------------------------------
 
+@pytest.mark.parametrize("masked", [True, False], ids=["mask", "no_mask"])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("kwargs", [
     {"layer": LSTM},
@@ -555,15 +556,18 @@ def test_input_rank_is_checked():
     {"layer": LSTM, "dropout": 0.3, "recurrent_dropout": 0.4},
     {"layer": GRU},
     {"layer": GRU, "reset_after": True, "recurrent_activation": "sigmoid"},
+    {"layer": GRU, "reset_after": True, "use_bias": False, "go_backwards": True},
     {"layer": GRU, "reset_after": True, "dropout": 0.3, "recurrent_dropout": 0.4},
     {"layer": GRU, "dropout": 0.3, "recurrent_dropout": 0.4, "go_backwards": True},
 ])
-def test_fused_loops_equal_the_reference(monkeypatch, dtype, kwargs):
+def test_fused_loops_equal_the_reference(monkeypatch, dtype, kwargs, masked):
     kwargs = dict(kwargs)
     layer_cls = kwargs.pop("layer")
     backend.set_floatx(dtype)
-    mask = np.ones((3, 6), bool)
-    mask[0, 4:] = mask[1, :2] = mask[2, 3] = False
+    mask = None
+    if masked:
+        mask = np.ones((3, 6), bool)
+        mask[0, 4:] = mask[1, :2] = mask[2, 3] = False
     x = uniform((3, 6, 4)).astype(dtype)
     results = []
     for fused in (True, False):
@@ -587,6 +591,27 @@ def test_fused_loops_equal_the_reference(monkeypatch, dtype, kwargs):
         assert fused_value.dtype == np.dtype(dtype)
         np.testing.assert_allclose(fused_value, reference_value, rtol=tolerance,
                                    atol=tolerance)
+
+
+@pytest.mark.parametrize("masked", [True, False], ids=["mask", "no_mask"])
+def test_lstm_final_cell_state_and_its_gradient(loop, masked):
+    # The fused LSTM outputs only the last c: check it, and the gradient that enters the
+    # loop through it alone, against Keras's formulas and central differences.
+    backend.set_floatx("float64")
+    x = uniform((3, 5, 4)).astype("float64")
+    h0, c0 = uniform((3, 2), seed=7).astype("float64"), uniform((3, 2), seed=8).astype("float64")
+    lengths = [5, 3, 1] if masked else [5, 5, 5]
+    mask = np.arange(5) < np.array(lengths)[:, None] if masked else None
+    layer = LSTM(2, return_state=True)
+    layer(x)
+    random_weights(layer)
+    _, _, c = layer(x, mask=mask, initial_state=[h0, c0])
+    for row, length in enumerate(lengths):
+        _, expected_c = keras_lstm(x[row:row + 1, :length], *layer.get_weights(),
+                                   h0[row:row + 1], c0[row:row + 1])
+        np.testing.assert_allclose(c.numpy()[row], expected_c[0], atol=1e-12)
+    check_gradients(lambda x, h0, c0: layer(x, mask=mask, initial_state=[h0, c0])[2],
+                    [x, h0, c0])
 
 
 def test_fused_loops_are_used_for_keras_activations_only(monkeypatch):

@@ -163,15 +163,15 @@ def _lstm_loop(projected, h0, c0, recurrent_kernel, recurrent_masks, step_mask, 
         c0: a tensor `(batch, units)`, the initial cell state.
         recurrent_kernel: the tensor `(units, 4 * units)`.
         recurrent_masks: None, or the list of the 4 gates' recurrent dropout masks.
-        step_mask: a boolean array `(batch, timesteps)`.
+        step_mask: None, or a boolean array `(batch, timesteps)`.
         hard: whether the gates use the hard sigmoid.
 
     # Returns
-        A tensor `(batch, timesteps, 2 * units)`: the states `h` then `c` after each step.
+        A tensor `(batch, timesteps + 1, units)`: the state `h` after each step, then the
+        final state `c` (the only `c` the layer outputs) as one more step.
     """
     from minikeras.kernels import recurrent as kernels
-    units = h0.shape[-1]
-    step_mask = _time_major(step_mask)
+    step_mask = None if step_mask is None else _time_major(step_mask)
     kernel_value = recurrent_kernel.value  # saved for backward (a Variable may be reassigned)
     h_all, c_all, gates = kernels.lstm_forward(_time_major(projected.value), h0.value,
                                                c0.value, kernel_value,
@@ -180,11 +180,11 @@ def _lstm_loop(projected, h0, c0, recurrent_kernel, recurrent_masks, step_mask, 
     def backward(grad):
         grad = _time_major(grad)
         grad_projected, grad_h0, grad_c0, grad_kernel = kernels.lstm_backward(
-            np.ascontiguousarray(grad[..., :units]), np.ascontiguousarray(grad[..., units:]),
-            h_all, c_all, gates, kernel_value, recurrent_masks, step_mask, hard)
+            grad[:-1], grad[-1], h_all, c_all, gates, kernel_value, recurrent_masks,
+            step_mask, hard)
         return np.swapaxes(grad_projected, 0, 1), grad_h0, grad_c0, grad_kernel
 
-    packed = np.swapaxes(np.concatenate([h_all[1:], c_all[1:]], axis=-1), 0, 1)
+    packed = np.swapaxes(np.concatenate([h_all[1:], c_all[-1:]]), 0, 1)
     return record(packed, (projected, h0, c0, recurrent_kernel), backward)
 
 
@@ -196,9 +196,10 @@ def _gru_loop(projected, h0, recurrent_kernel, recurrent_bias, recurrent_masks, 
         projected: a tensor `(batch, timesteps, 3 * units)`, the input part of the gates.
         h0: a tensor `(batch, units)`, the initial state.
         recurrent_kernel: the tensor `(units, 3 * units)`.
-        recurrent_bias: a tensor `(3 * units,)`, the recurrent bias of `reset_after`.
+        recurrent_bias: None, or a tensor `(3 * units,)`, the recurrent bias of
+            `reset_after`.
         recurrent_masks: None, or the list of the 3 gates' recurrent dropout masks.
-        step_mask: a boolean array `(batch, timesteps)`.
+        step_mask: None, or a boolean array `(batch, timesteps)`.
         hard: whether the gates use the hard sigmoid.
         reset_after: whether the reset gate is applied after the recurrent product.
 
@@ -206,29 +207,35 @@ def _gru_loop(projected, h0, recurrent_kernel, recurrent_bias, recurrent_masks, 
         A tensor `(batch, timesteps, units)`: the state after each step.
     """
     from minikeras.kernels import recurrent as kernels
-    step_mask = _time_major(step_mask)
+    step_mask = None if step_mask is None else _time_major(step_mask)
     kernel_value = recurrent_kernel.value  # saved for backward (a Variable may be reassigned)
+    inputs = (projected, h0, recurrent_kernel)
+    if recurrent_bias is not None:
+        inputs += (recurrent_bias,)
     h_all, gates, recurrent_h = kernels.gru_forward(
-        _time_major(projected.value), h0.value, kernel_value, recurrent_bias.value,
+        _time_major(projected.value), h0.value, kernel_value,
+        None if recurrent_bias is None else recurrent_bias.value,
         recurrent_masks, step_mask, hard, reset_after)
 
     def backward(grad):
         grad_projected, grad_h0, grad_kernel, grad_bias = kernels.gru_backward(
             _time_major(grad), h_all, gates, recurrent_h, kernel_value,
-            recurrent_masks, step_mask, hard, reset_after)
-        return np.swapaxes(grad_projected, 0, 1), grad_h0, grad_kernel, grad_bias
+            recurrent_bias is not None, recurrent_masks, step_mask, hard, reset_after)
+        grads = (np.swapaxes(grad_projected, 0, 1), grad_h0, grad_kernel)
+        return grads if grad_bias is None else grads + (grad_bias,)
 
     packed = np.swapaxes(h_all[1:], 0, 1)
-    return record(packed, (projected, h0, recurrent_kernel, recurrent_bias), backward)
+    return record(packed, inputs, backward)
 
 
 def _fused_recurrence(layer, inputs, states, mask, training):
     """Runs an LSTM or GRU layer with its fused loop; returns what `_run_cell` returns."""
     cell = layer.cell
     input_masks, recurrent_masks = cell.get_dropout_masks(inputs[:, 0], training)
-    step_mask = np.ones(inputs.shape[:2], bool) if mask is None else mask
+    step_mask = mask
     if layer.go_backwards:
-        inputs, step_mask = inputs[:, ::-1], step_mask[:, ::-1]
+        inputs = inputs[:, ::-1]
+        step_mask = None if mask is None else mask[:, ::-1]
     states = [ops.cast(state, inputs.dtype) for state in states]
     run = _fused_lstm if isinstance(cell, LSTMCell) else _fused_gru
     h_sequence, final_states = run(cell, inputs, states, input_masks, recurrent_masks,
@@ -248,14 +255,14 @@ def _fused_lstm(cell, inputs, states, input_masks, recurrent_masks, step_mask):
     projected = _project_sequence(inputs, cell.kernel, input_masks, 4, cell.bias)
     packed = _lstm_loop(projected, states[0], states[1], cell.recurrent_kernel,
                         recurrent_masks, step_mask, hard)
-    h_sequence, c_sequence = packed[:, :, :cell.units], packed[:, :, cell.units:]
-    return h_sequence, [h_sequence[:, -1], c_sequence[:, -1]]
+    h_sequence, c_last = packed[:, :-1], packed[:, -1]
+    return h_sequence, [h_sequence[:, -1], c_last]
 
 
 def _fused_gru(cell, inputs, states, input_masks, recurrent_masks, step_mask):
     """The GRU's fused loop: returns the sequence of `h` and the final states `[h]`."""
     hard = cell.recurrent_activation is activations.hard_sigmoid
-    input_bias, recurrent_bias = cell.bias, Tensor(np.zeros(3 * cell.units, inputs.dtype))
+    input_bias, recurrent_bias = cell.bias, None
     if cell.use_bias and cell.reset_after:
         input_bias, recurrent_bias = cell.bias[0], cell.bias[1]
     projected = _project_sequence(inputs, cell.kernel, input_masks, 3, input_bias)
