@@ -152,6 +152,7 @@ class GradientTape:
         """
         found = False
         for tensor in tensors:
+            # `_watches`, written out: this runs for every input of every recorded op.
             if id(tensor) in self._watched or self._watch_if_variable(tensor):
                 found = True
         return found

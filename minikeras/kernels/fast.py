@@ -61,10 +61,18 @@ def _window_spec(window, strides, dilation_rate, pads):
             dilation_rate[1], top, left)
 
 
-def _batch_chunks(batch, bytes_per_item):
-    """Splits `range(batch)` into `(start, stop)` chunks of at most `PATCH_CHUNK_BYTES`."""
-    size = max(1, min(batch, PATCH_CHUNK_BYTES // max(bytes_per_item, 1)))
-    return [(start, min(start + size, batch)) for start in range(0, batch, size)]
+def _chunk_buffers(batch, values_per_item, dtype, fresh_buffers=False):
+    """Yields `(start, stop, buffer)` for chunks of `range(batch)` whose patch matrices
+    take at most `PATCH_CHUNK_BYTES`; `buffer` is a flat array of `values_per_item` values
+    per batch item of the chunk. The chunks share one buffer, unless `fresh_buffers`."""
+    item_bytes = values_per_item * np.dtype(dtype).itemsize
+    size = max(1, min(batch, PATCH_CHUNK_BYTES // max(item_bytes, 1)))
+    buffer = np.empty(size * values_per_item, dtype)
+    for start in range(0, batch, size):
+        stop = min(start + size, batch)
+        if fresh_buffers and start > 0:  # the first chunk has the first buffer
+            buffer = np.empty((stop - start) * values_per_item, dtype)
+        yield start, stop, buffer[:(stop - start) * values_per_item]
 
 
 # Compiled loops ---------------------------------------------------------------------------
@@ -442,16 +450,11 @@ def _patch_chunks(x, output_size, window_shape, spec, fresh_buffers=False):
     `_im2col_by_tap` made (BLAS reads either layout). The chunks share one buffer,
     unless `fresh_buffers` (for patches that are kept).
     """
-    batch = x.shape[0]
     patch_length = int(np.prod(window_shape))
-    cells = output_size[0] * output_size[1]
-    chunks = _batch_chunks(batch, cells * patch_length * x.itemsize)
-    buffer = np.empty(chunks[0][1] * cells * patch_length, x.dtype)
-    for start, stop in chunks:
+    values_per_item = output_size[0] * output_size[1] * patch_length
+    for start, stop, used in _chunk_buffers(x.shape[0], values_per_item, x.dtype,
+                                            fresh_buffers):
         count = stop - start
-        if fresh_buffers:
-            buffer = np.empty(count * cells * patch_length, x.dtype)
-        used = buffer[:count * cells * patch_length]
         if x.shape[3] < FEW_CHANNELS:
             by_tap = used.reshape(tuple(window_shape) + (count,) + tuple(output_size))
             _im2col_by_tap(x[start:stop], spec, by_tap)
@@ -501,14 +504,11 @@ def conv2d_backward_input(grad_output, kernel, input_shape, strides=(1, 1), padd
     weights = kernel.reshape(-1, out_channels)
     patch_length = weights.shape[0]
     grad_x = np.empty(input_shape, dtype)
-    cells = output_size[0] * output_size[1]
-    chunks = _batch_chunks(input_shape[0], cells * patch_length * grad_x.itemsize)
-    buffer = np.empty(chunks[0][1] * cells * patch_length, dtype)
+    values_per_item = output_size[0] * output_size[1] * patch_length
     by_tap = input_shape[3] < FEW_CHANNELS  # as in `_patch_chunks`
-    for start, stop in chunks:
+    for start, stop, used in _chunk_buffers(input_shape[0], values_per_item, dtype):
         count = stop - start
         grad_rows = grad_output[start:stop].reshape(-1, out_channels)
-        used = buffer[:count * cells * patch_length]
         if by_tap:  # the transposed patch gradients, one row per tap
             np.dot(weights, grad_rows.T, out=used.reshape(patch_length, -1))
             _col2im_by_tap(used.reshape(kernel.shape[:3] + (count,) + output_size), spec,
@@ -913,8 +913,9 @@ def avg_pool2d_backward(grad_output, input_shape, pool_size, strides=None, paddi
 
 # Bias and relu ----------------------------------------------------------------------------
 
-# Below this many values, `bias_relu` and its backward leave the work to NumPy: starting a
-# parallel loop costs tens of microseconds, more than a small Dense layer's whole step.
+# Below this many values, `bias_relu`, its backward and `adam_update` leave the work to
+# NumPy: starting a parallel loop costs tens of microseconds, more than a small Dense
+# layer's whole step.
 PARALLEL_MIN_SIZE = 2**16
 
 
@@ -973,7 +974,8 @@ def bias_relu_backward(grad_output, output, relu=True):
 
 
 def _leave_to_numpy(array):
-    """Whether `bias_relu` leaves an array to NumPy: too small, or not float32/64."""
+    """Whether an elementwise kernel leaves an array to NumPy: too small, or not
+    float32/64."""
     return np.size(array) < PARALLEL_MIN_SIZE or array.dtype not in (np.float32, np.float64)
 
 
@@ -1013,9 +1015,8 @@ def adam_update(value, grad, m, v, lr_t, beta_1, beta_2, epsilon, vhat=None):
 
     One parallel pass over the arrays, where NumPy makes about ten: on the wide MLP's
     (784, 512) kernel, 0.31 ms where `reference.adam_update` took 1.16 (medians, two
-    threads). Same rounding as
-    `reference.adam_update`: each operation is done in the arrays' dtype, in the same
-    order.
+    threads). Same rounding as `reference.adam_update`: each operation is done in the
+    arrays' dtype, in the same order.
 
     # Arguments
         value: the variable's array, updated in place.

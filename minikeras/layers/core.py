@@ -110,9 +110,11 @@ def check_identifier(layer_name, argument, get, identifier):
         raise ValueError(f"{layer_name}: invalid `{argument}`: {error}") from None
 
 
-# The activation functions that `ops.bias_add` applies in the same op as the bias, to the
-# names it knows them by.
-_FUSED_ACTIVATIONS = {activations.get(name): name for name in nn_ops.BIAS_ADD_ACTIVATIONS}
+# The activation functions that `ops.bias_add` applies in the same op as the bias, by id,
+# to the names it knows them by. By id, not by the function: a custom activation may be
+# unhashable, and these module functions live as long as the process, so their ids stay
+# theirs.
+_FUSED_ACTIVATIONS = {id(activations.get(name)): name for name in nn_ops.BIAS_ADD_ACTIVATIONS}
 
 
 def fused_activation_name(activation):
@@ -124,9 +126,7 @@ def fused_activation_name(activation):
     # Returns
         `"linear"`, `"relu"`, `"sigmoid"`, `"tanh"` or None.
     """
-    # By identity, not a dict lookup: a custom activation may be unhashable.
-    return next((name for function, name in _FUSED_ACTIVATIONS.items()
-                 if function is activation), None)
+    return _FUSED_ACTIVATIONS.get(id(activation))
 
 
 class Dense(Layer):

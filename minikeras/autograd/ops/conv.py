@@ -39,13 +39,15 @@ def _check_rank(op_name, what, tensor, rank, layout):
     return tensor
 
 
-def _record_with_gradients(value, inputs, gradient_functions):
+def _record_with_gradients(value, inputs, gradient_functions, wanted=None):
     """Records an op whose input `i` has the gradient `gradient_functions[i](grad_output)`.
 
-    Whether a tape wants each input's gradient is asked now, while the tapes record;
+    Whether a tape wants each input's gradient is asked now, while the tapes record
+    (or given in `wanted`, by an op that needed to know before computing its value);
     the backward pass computes only those gradients and gives `None` for the others.
     """
-    wanted = [needs_gradient(tensor) for tensor in inputs]
+    if wanted is None:
+        wanted = [needs_gradient(tensor) for tensor in inputs]
 
     def backward(grad_output):
         return tuple(
@@ -99,7 +101,8 @@ def conv2d(x, kernel, strides=1, padding="valid", dilation_rate=1):
     kernel = _check_rank("conv2d", "a kernel", kernel, 4, "(kernel_h, kernel_w, in, out)")
     kernels, x_value, kernel_value = backend.kernels(), x.value, kernel.value
     geometry = (strides, padding, dilation_rate)
-    if not needs_gradient(kernel) or _patch_bytes(x, kernel) > KEPT_PATCHES_BYTES:
+    wanted = [needs_gradient(x), needs_gradient(kernel)]
+    if not wanted[1] or _patch_bytes(x, kernel) > KEPT_PATCHES_BYTES:
         value = kernels.conv2d(x_value, kernel_value, *geometry)
         kernel_gradient = (lambda grad: kernels.conv2d_backward_kernel(
             grad, x_value, kernel.shape, *geometry))
@@ -110,7 +113,7 @@ def conv2d(x, kernel, strides=1, padding="valid", dilation_rate=1):
     return _record_with_gradients(value, (x, kernel), (
         lambda grad: kernels.conv2d_backward_input(grad, kernel_value, x.shape, *geometry),
         kernel_gradient,
-    ))
+    ), wanted)
 
 
 # A convolution whose patches would take more than this keeps none: its kernel gradient
@@ -220,11 +223,12 @@ def max_pool2d(x, pool_size, strides=None, padding="valid"):
     """
     x = _check_rank("max_pool2d", "an input", x, 4, _IMAGE)
     kernels = backend.kernels()
+    wanted = [needs_gradient(x)]
     value, argmax = kernels.max_pool2d(x.value, pool_size, strides, padding,
-                                       return_argmax=needs_gradient(x))
+                                       return_argmax=wanted[0])
     return _record_with_gradients(value, (x,), (
         lambda grad: kernels.max_pool2d_backward(grad, argmax, x.shape),
-    ))
+    ), wanted)
 
 
 def avg_pool2d(x, pool_size, strides=None, padding="valid"):
