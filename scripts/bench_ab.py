@@ -5,11 +5,13 @@
 
 Each revision is checked out into a temporary git worktree (`.` is the working tree as
 it is, uncommitted changes included). Then `scripts/bench.py --no-torch` of each
-revision runs in turn, `--runs` times: A, B, A, B, ... so that the machine's load falls
-on both alike. The table gives, per workload, the median training and inference
-samples/s of each revision over its runs, and its ratio to the first revision (above 1:
-faster). On a shared machine, runs of one revision still differ by 10 to 20%: read
-ratios below about 1.1 as "no change measured", and repeat with more runs.
+revision runs in turn, `--runs` times, the order reversed every other run (A B, B A, A B,
+...): so that the machine's load falls on both alike, and neither always runs second
+(measured on this machine, the second of a pair often ran 5 to 20% slower). The table
+gives, per workload, the median training and inference samples/s of each revision over
+its runs, and its ratio to the first revision (above 1: faster). On a shared machine,
+runs of one revision still differ by 10 to 20%: read ratios below about 1.1 as "no change
+measured", and repeat with more runs.
 
 The first run of a revision that was never run compiles its numba kernels (bench.py
 warms up before it times anything).
@@ -84,7 +86,9 @@ def main():
                 folders[revision] = checkout(revision, trees)
             runs = {revision: [] for revision in args.revisions}
             for index in range(args.runs):
-                for position, (revision, folder) in enumerate(folders.items()):
+                order = list(folders.items())
+                for position, (revision, folder) in enumerate(order if index % 2 == 0
+                                                              else order[::-1]):
                     output = os.path.join(scratch, f"run-{index}-{position}.json")
                     runs[revision].append(bench_once(folder, args.only, args.seconds, output))
                 print(f"run {index + 1} of {args.runs} done, load average "
