@@ -1,4 +1,6 @@
 """Undoing NumPy broadcasting in a gradient: the one helper every binary op uses."""
+import math
+
 import numpy as np
 
 
@@ -29,7 +31,7 @@ def unbroadcast(grad, shape):
     if extra_axes > 0 and grad.flags.c_contiguous:
         # The leading axes viewed as one: summing over the rows of a 2-D view is about
         # 1.3 to 2 times faster than summing over several axes (a conv layer's bias).
-        rows = int(np.prod(grad.shape[:extra_axes]))
+        rows = math.prod(grad.shape[:extra_axes])
         grad = np.reshape(grad, (rows,) + grad.shape[extra_axes:]).sum(axis=0)
     elif extra_axes > 0:
         grad = grad.sum(axis=tuple(range(extra_axes)))

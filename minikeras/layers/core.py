@@ -8,6 +8,7 @@ the weights, `call` is a few lines of `minikeras.ops`, then `compute_output_shap
 `get_config`. The small `check_*` helpers at the top give every layer family the same
 argument errors.
 """
+import math
 import numbers
 import sys
 
@@ -543,7 +544,7 @@ class Flatten(Layer):
         """
         if self.data_format == "channels_first" and inputs.ndim > 2:
             inputs = ops.transpose(inputs, (0,) + tuple(range(2, inputs.ndim)) + (1,))
-        return ops.reshape(inputs, (inputs.shape[0], int(np.prod(inputs.shape[1:]))))
+        return ops.reshape(inputs, (inputs.shape[0], math.prod(inputs.shape[1:])))
 
     def compute_output_shape(self, input_shape):
         """Returns `(batch, product of the other lengths)`.

@@ -3,6 +3,8 @@
 Every op has the same shape: convert the inputs, compute the value with NumPy, and
 record a `backward` that maps the output's gradient to the inputs' gradients.
 """
+import math
+
 import numpy as np
 
 from minikeras.autograd.broadcast import unbroadcast
@@ -355,7 +357,7 @@ def tensordot(a, b, axes):
     axes_b = [axis % b.ndim for axis in np.atleast_1d(axes[1])]
     free_a = [axis for axis in range(a.ndim) if axis not in axes_a]
     free_b = [axis for axis in range(b.ndim) if axis not in axes_b]
-    summed = int(np.prod([a.shape[axis] for axis in axes_a]))
+    summed = math.prod(a.shape[axis] for axis in axes_a)
     a_matrix = reshape(transpose(a, free_a + axes_a), (-1, summed))
     b_matrix = reshape(transpose(b, axes_b + free_b), (summed, -1))
     out_shape = [a.shape[axis] for axis in free_a] + [b.shape[axis] for axis in free_b]

@@ -1,4 +1,6 @@
 """Reductions over axes: sum, mean, max, min, prod, and argmax / argmin."""
+import math
+
 import numpy as np
 
 from minikeras.autograd.tape import record
@@ -54,7 +56,7 @@ def mean(x, axis=None, keepdims=False):
     """
     x = as_tensor(x)
     axes = _axes(axis, x.ndim)
-    count = int(np.prod([x.shape[a] for a in axes]))
+    count = math.prod(x.shape[a] for a in axes)
     return sum(x, axes, keepdims) / (count or 1)
 
 
