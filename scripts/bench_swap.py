@@ -14,7 +14,9 @@ Why one process: on a shared machine, two processes of the same code differ by 1
 20% (`bench_ab.py` can only see changes larger than that), while in one process both
 versions meet the same load, the same memory layout and the same BLAS threads. Measured
 this way, the max pooling change of 4a5b992 sped W2's prediction up 1.15x and 1.17x in
-two runs; two runs of `bench_ab.py` had given 1.18x and 0.89x.
+two runs; two runs of `bench_ab.py` had given 1.18x and 0.89x. It has its own noise:
+the same code on both sides (`_im2col` against HEAD's, W2 and W3) gave 0.96x to 1.01x,
+so read speed-ups within about 5% as no change measured.
 
 The swap reaches only callers that look the name up in the module when they run:
 Python functions do, numba functions do not (they bind the functions they call when
