@@ -913,9 +913,9 @@ def avg_pool2d_backward(grad_output, input_shape, pool_size, strides=None, paddi
 
 # Bias and relu ----------------------------------------------------------------------------
 
-# Below this many values, `bias_relu` and its backward leave the work to NumPy, and
-# `adam_update` runs on one thread: starting a parallel loop costs tens of microseconds,
-# more than a small Dense layer's whole step.
+# Below this many values, `bias_relu`, its backward and `adam_update` leave the work to
+# NumPy: starting a parallel loop costs tens of microseconds, more than a small Dense
+# layer's whole step.
 PARALLEL_MIN_SIZE = 2**16
 
 
@@ -1013,11 +1013,10 @@ def _bias_relu_backward(grad_rows, output_rows, relu, grad_x, partial_sums):
 def adam_update(value, grad, m, v, lr_t, beta_1, beta_2, epsilon, vhat=None):
     """One step of Adam's rule on one variable, every array updated in place.
 
-    One pass over the arrays, where NumPy makes about ten: on the wide MLP's (784, 512)
-    kernel, in parallel, 0.31 ms where `reference.adam_update` took 1.16 (medians, two
-    threads); on a small Dense layer's (10, 20) kernel, on one thread, 7 us instead of
-    10, call included. Same rounding as `reference.adam_update`: each operation is done
-    in the arrays' dtype, in the same order.
+    One parallel pass over the arrays, where NumPy makes about ten: on the wide MLP's
+    (784, 512) kernel, 0.31 ms where `reference.adam_update` took 1.16 (medians, two
+    threads). Same rounding as `reference.adam_update`: each operation is done in the
+    arrays' dtype, in the same order.
 
     # Arguments
         value: the variable's array, updated in place.
@@ -1031,45 +1030,27 @@ def adam_update(value, grad, m, v, lr_t, beta_1, beta_2, epsilon, vhat=None):
         vhat: for AMSGrad, the running maximum of `v`, updated in place; else None.
     """
     arrays = (value, grad, m, v) + (() if vhat is None else (vhat,))
-    if value.dtype not in (np.float32, np.float64) or not all(
+    if _leave_to_numpy(value) or not all(
             array.flags.c_contiguous and array.dtype == value.dtype for array in arrays):
         reference.adam_update(value, grad, m, v, lr_t, beta_1, beta_2, epsilon, vhat)
         return
     scalar = value.dtype.type  # the rule's numbers in the arrays' dtype, as NumPy uses them
     flat = [array.reshape(-1) for array in arrays]
-    update = _adam_update_small if value.size < PARALLEL_MIN_SIZE else _adam_update
-    update(flat[0], flat[1], flat[2], flat[3], flat[-1], vhat is not None, scalar(lr_t),
-           scalar(beta_1), scalar(1 - beta_1), scalar(beta_2), scalar(1 - beta_2),
-           scalar(epsilon))
+    _adam_update(flat[0], flat[1], flat[2], flat[3], flat[-1], vhat is not None,
+                 scalar(lr_t), scalar(beta_1), scalar(1 - beta_1), scalar(beta_2),
+                 scalar(1 - beta_2), scalar(epsilon))
 
 
 @njit(cache=True, parallel=True)
 def _adam_update(value, grad, m, v, vhat, amsgrad, lr_t, beta_1, one_minus_beta_1, beta_2,
                  one_minus_beta_2, epsilon):
-    """`adam_update` on flat arrays (`vhat` is `v` unless `amsgrad`), in parallel."""
+    """`adam_update` on flat arrays, element by element (`vhat` is `v` unless `amsgrad`)."""
     for k in prange(value.size):
-        _adam_element(k, value, grad, m, v, vhat, amsgrad, lr_t, beta_1, one_minus_beta_1,
-                      beta_2, one_minus_beta_2, epsilon)
-
-
-@njit(cache=True)
-def _adam_update_small(value, grad, m, v, vhat, amsgrad, lr_t, beta_1, one_minus_beta_1,
-                       beta_2, one_minus_beta_2, epsilon):
-    """`_adam_update` on one thread, for arrays too small to share out."""
-    for k in range(value.size):
-        _adam_element(k, value, grad, m, v, vhat, amsgrad, lr_t, beta_1, one_minus_beta_1,
-                      beta_2, one_minus_beta_2, epsilon)
-
-
-@njit(cache=True)
-def _adam_element(k, value, grad, m, v, vhat, amsgrad, lr_t, beta_1, one_minus_beta_1,
-                  beta_2, one_minus_beta_2, epsilon):
-    """Adam's rule on element `k` of the flat arrays."""
-    g = grad[k]
-    m[k] = m[k] * beta_1 + g * one_minus_beta_1
-    v[k] = v[k] * beta_2 + g * g * one_minus_beta_2
-    largest_v = v[k]
-    if amsgrad:
-        largest_v = max(vhat[k], largest_v)
-        vhat[k] = largest_v
-    value[k] -= lr_t * m[k] / (np.sqrt(largest_v) + epsilon)
+        g = grad[k]
+        m[k] = m[k] * beta_1 + g * one_minus_beta_1
+        v[k] = v[k] * beta_2 + g * g * one_minus_beta_2
+        largest_v = v[k]
+        if amsgrad:
+            largest_v = max(vhat[k], largest_v)
+            vhat[k] = largest_v
+        value[k] -= lr_t * m[k] / (np.sqrt(largest_v) + epsilon)
