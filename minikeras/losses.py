@@ -270,18 +270,6 @@ def _probabilities_to_logits(probabilities):
     return ops.log(probabilities / (1.0 - probabilities))
 
 
-def _sigmoid_cross_entropy_with_logits(labels, logits):
-    """TensorFlow's stable formula: `max(z, 0) - z * y + log(1 + exp(-abs(z)))`.
-
-    `log(1 + exp(-abs(z)))` is `softplus(-abs(z))`; the two `where`s pick the branches
-    as TensorFlow does, so that the gradient at `z = 0` is the exact `0.5 - y`.
-    """
-    positive = logits >= 0
-    relu_logits = ops.where(positive, logits, 0.0)
-    minus_abs_logits = ops.where(positive, -logits, logits)
-    return relu_logits - logits * labels + ops.softplus(minus_abs_logits)
-
-
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0, axis=-1):
     """Binary cross-entropy, averaged over the last axis.
 
@@ -305,7 +293,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0, ax
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     logits = y_pred if from_logits else _probabilities_to_logits(y_pred)
-    return ops.mean(_sigmoid_cross_entropy_with_logits(y_true, logits), axis=axis)
+    return ops.mean(ops.sigmoid_cross_entropy_with_logits(y_true, logits), axis=axis)
 
 
 def kullback_leibler_divergence(y_true, y_pred):

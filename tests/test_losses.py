@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from minikeras import GradientTape, Tensor, losses
-from minikeras.autograd import check_gradients
+from minikeras.autograd import check_gradients, ops
 
 EPSILON = 1e-7
 Y_TRUE = np.array([[0.0, 1.0, 2.0], [1.0, -1.0, 0.5]], dtype="float32")
@@ -170,6 +170,28 @@ def test_sparse_crossentropy_gradients():
     for from_logits in (False, True):
         check_gradients(lambda p, fl=from_logits: losses.sparse_categorical_crossentropy(
             labels, p, from_logits=fl), [probabilities], tolerance=1e-6)
+
+
+def test_sigmoid_cross_entropy_op_is_the_textbook_formula_without_overflow():
+    logits = np.array([[-3.0, -0.5, 0.0, 0.5, 3.0]])
+    labels = np.array([[0.0, 1.0, 1.0, 0.25, 1.0]])
+    probabilities = 1 / (1 + np.exp(-logits))
+    textbook = -(labels * np.log(probabilities) + (1 - labels) * np.log(1 - probabilities))
+    value = ops.sigmoid_cross_entropy_with_logits(labels, Tensor(logits))
+    np.testing.assert_allclose(value.numpy(), textbook, rtol=1e-12)
+    # Far from zero, the right side costs nothing and the wrong side costs |z|.
+    extreme = ops.sigmoid_cross_entropy_with_logits(
+        [[1.0, 0.0, 0.0, 1.0]], Tensor(np.array([[1000.0, -1000.0, 1000.0, -1000.0]], "f4")))
+    assert extreme.dtype == np.float32
+    np.testing.assert_array_equal(extreme.numpy(), [[0.0, 0.0, 1000.0, 1000.0]])
+
+
+def test_sigmoid_cross_entropy_op_gradients_with_broadcast_labels():
+    rng = np.random.default_rng(5)
+    logits = rng.normal(scale=2.0, size=(3, 4))
+    labels = rng.uniform(size=(3, 1))  # one label per row, broadcast along the row
+    check_gradients(lambda z: ops.sigmoid_cross_entropy_with_logits(labels, z), [logits])
+    check_gradients(lambda y: ops.sigmoid_cross_entropy_with_logits(y, logits), [labels])
 
 
 def test_binary_crossentropy_gradient_at_zero_logit_is_exact():

@@ -19,7 +19,7 @@ from minikeras.autograd.ops.math import (
 )
 from minikeras.autograd.ops.nn import (
     bias_add, elu, gelu, hard_sigmoid, leaky_relu, log_softmax, logsumexp, relu, selu, sigmoid,
-    softmax, softplus, softsign, swish, tanh,
+    sigmoid_cross_entropy_with_logits, softmax, softplus, softsign, swish, tanh,
 )
 from minikeras.autograd.ops.reduce import argmax, argmin, max, mean, min, prod, std, sum, var
 from minikeras.autograd.ops.shape import (
@@ -34,7 +34,8 @@ __all__ = [
     "less", "less_equal", "log", "matmul", "maximum", "minimum", "multiply", "negative",
     "not_equal", "power", "sign", "sqrt", "square", "subtract", "tensordot", "where",
     "bias_add", "elu", "gelu", "hard_sigmoid", "leaky_relu", "log_softmax", "logsumexp", "relu",
-    "selu", "sigmoid", "softmax", "softplus", "softsign", "swish", "tanh",
+    "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "softmax", "softplus", "softsign",
+    "swish", "tanh",
     "argmax", "argmin", "max", "mean", "min", "prod", "std", "sum", "var",
     "broadcast_to", "concatenate", "expand_dims", "flatten", "getitem", "one_hot", "ones_like",
     "pad", "repeat", "reshape", "split", "squeeze", "stack", "tile", "transpose", "zeros_like",
