@@ -184,6 +184,9 @@ def test_sigmoid_cross_entropy_op_is_the_textbook_formula_without_overflow():
         [[1.0, 0.0, 0.0, 1.0]], Tensor(np.array([[1000.0, -1000.0, 1000.0, -1000.0]], "f4")))
     assert extreme.dtype == np.float32
     np.testing.assert_array_equal(extreme.numpy(), [[0.0, 0.0, 1000.0, 1000.0]])
+    from_integers = ops.sigmoid_cross_entropy_with_logits([[1]], np.array([[2]]))
+    assert from_integers.dtype == np.float32  # floatx, not the integers' dtype
+    np.testing.assert_allclose(from_integers.numpy(), [[math.log1p(math.exp(-2))]], rtol=1e-6)
 
 
 def test_sigmoid_cross_entropy_op_gradients_with_broadcast_labels():

@@ -342,19 +342,21 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
         logits: the logits, a tensor or array broadcastable with `labels`.
 
     # Returns
-        A `Tensor` of the broadcast shape, in the logits' float dtype.
+        A `Tensor` of the broadcast shape, in the logits' float dtype (`floatx()` for
+        integer logits).
     """
     logits = as_tensor(logits)
     labels = as_tensor(labels, like=logits)
+    dtype = logits.dtype if logits.dtype.kind == "f" else np.dtype(backend.floatx())
     z, y = logits.value, labels.value
     positive = z >= 0
-    # Written as TensorFlow writes it, so the values are TensorFlow's to the last bit.
+    # The formula's two branches picked as TensorFlow picks them.
     value = np.where(positive, z, 0) - z * y + np.logaddexp(0, np.where(positive, -z, z))
-    value = value.astype(logits.dtype, copy=False)
+    value = value.astype(dtype, copy=False)
 
     def backward(grad):
         grad_logits = grad * (_stable_sigmoid(z) - y)
         return (unbroadcast(-grad * z, labels.shape),
-                unbroadcast(grad_logits.astype(logits.dtype, copy=False), logits.shape))
+                unbroadcast(grad_logits.astype(dtype, copy=False), logits.shape))
 
     return record(value, (labels, logits), backward)
