@@ -2,19 +2,21 @@
 
     python scripts/bench_swap.py minikeras.kernels.fast._max_pool_values HEAD~1 --only W2
     python scripts/bench_swap.py minikeras.kernels.fast.adam_update HEAD~1 --only W1 \\
-        --modes train --batches 300
+        --modes train --seconds 0.3
 
 The module is imported from the working tree as usual; the same file as it was at the
 revision (`git show REVISION:path`) is loaded beside it as a separate module. Each
-workload's model of `bench.py` then trains or predicts `--batches` batches with one
-version of the function, then with the other, `--rounds` times, the order reversed every
-other round; between runs the module attribute is set to the version to time.
+workload's model of `bench.py` (its `MinikerasRunner`) then trains or predicts for about
+`--seconds` with one version of the function, then with the other, `--rounds` times, the
+order reversed every other round; between runs the module attribute is set to the
+version to time.
 
 Why one process: on a shared machine, two processes of the same code differ by 10 to
 20% (`bench_ab.py` can only see changes larger than that), while in one process both
 versions meet the same load, the same memory layout and the same BLAS threads. Measured
-this way, the max pooling change of 4a5b992 sped W2's prediction up 1.15x and 1.17x in
-two runs; two runs of `bench_ab.py` had given 1.18x and 0.89x. It has its own noise:
+this way, the max pooling change of 4a5b992 sped W2's prediction up 1.04x to 1.17x in
+four runs (the smaller ratios while the whole step ran slow, 25 ms instead of 16); two
+runs of `bench_ab.py` had given 1.18x and 0.89x. It has its own noise:
 the same code on both sides (`_im2col` against HEAD's, W2 and W3) gave 0.96x to 1.01x,
 so read speed-ups within about 5% as no change measured.
 
@@ -31,7 +33,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -55,30 +56,20 @@ def load_old_version(module_name, revision, scratch):
     return module, old
 
 
-def timed_run(model, x, y, batch, mode):
-    """Milliseconds per batch of one `fit` epoch or one `predict` over `x`."""
-    start = time.perf_counter()
-    if mode == "train":
-        model.fit(x, y, batch_size=batch, epochs=1, verbose=0, shuffle=False)
-    else:
-        model.predict(x, batch_size=batch)
-    return 1e3 * (time.perf_counter() - start) / (len(x) // batch)
-
-
-def compare(module, name, versions, workload, mode, rounds, batches):
+def compare(module, name, versions, workload, mode, rounds, seconds):
     """{label: [ms per batch, one per round]} for each version of `module.name`."""
-    batch = workload["batch"]
-    model = bench.build_minikeras(workload)
-    x, y = bench.make_data(workload, batches)
+    runner = bench.MinikerasRunner(workload, seconds)
+    run, steps = ((runner.train, runner.train_steps) if mode == "train"
+                  else (runner.predict, runner.predict_steps))
     times = {label: [] for label in versions}
     for function in versions.values():  # warm-up: numba loads or compiles
         setattr(module, name, function)
-        timed_run(model, x[:3 * batch], y[:3 * batch], batch, mode)
+        run(2)
     for index in range(rounds):
         labels = list(versions) if index % 2 == 0 else list(versions)[::-1]
         for label in labels:
             setattr(module, name, versions[label])
-            times[label].append(timed_run(model, x, y, batch, mode))
+            times[label].append(1e3 * run(steps) / steps)
     setattr(module, name, versions["tree"])
     return times
 
@@ -90,7 +81,8 @@ def main():
     parser.add_argument("--only", default="W2", help="workloads of bench.py, comma-separated")
     parser.add_argument("--modes", default="train,predict", help="train, predict or both")
     parser.add_argument("--rounds", type=int, default=12, help="timed runs of each version")
-    parser.add_argument("--batches", type=int, default=20, help="batches per timed run")
+    parser.add_argument("--seconds", type=float, default=0.5,
+                        help="about how long each timed run lasts")
     args = parser.parse_args()
     module_name, name = args.function.rsplit(".", 1)
     with tempfile.TemporaryDirectory() as scratch:
@@ -101,7 +93,7 @@ def main():
         for workload_name in args.only.split(","):
             for mode in args.modes.split(","):
                 times = compare(module, name, versions, bench.WORKLOADS[workload_name], mode,
-                                args.rounds, args.batches)
+                                args.rounds, args.seconds)
                 new, before = (statistics.median(times[label]) for label in versions)
                 print(f"{workload_name} {mode:<8}{new:>10.2f}{before:>12.2f}  "
                       f"{before / new:.2f}x")

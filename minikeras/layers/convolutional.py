@@ -22,7 +22,7 @@ from minikeras.layers.conv_utils import (
     normalize_data_format, normalize_padding, normalize_pairs, normalize_tuple, output_length,
     split_shape, to_channels_last, transpose_output_length,
 )
-from minikeras.layers.core import check_identifier, check_positive_int, fused_activation_name
+from minikeras.layers.core import add_bias, check_identifier, check_positive_int
 
 
 class _BaseConv(Layer):
@@ -114,15 +114,8 @@ class _BaseConv(Layer):
         """
         self.compute_output_shape(inputs.shape)  # a clear error if the kernel does not fit
         outputs = self._convolve(to_channels_last(inputs, self.data_format))
-        fused = fused_activation_name(self.activation)
-        if self.use_bias and fused is not None:
-            # Bias and activation in one op, written over the convolution's own output:
-            # nothing else reads it, and its backward pass does not need it.
-            outputs = ops.bias_add(outputs, self.bias, fused, in_place=True)
-            return from_channels_last(outputs, self.data_format)
-        if self.use_bias:
-            outputs = outputs + self.bias
-        return self.activation(from_channels_last(outputs, self.data_format))
+        outputs, activation = add_bias(self, outputs)
+        return activation(from_channels_last(outputs, self.data_format))
 
     def _output_length(self, length, axis):
         return output_length(length, self.kernel_size[axis], self.strides[axis], self.padding,

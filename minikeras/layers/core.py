@@ -130,6 +130,29 @@ def fused_activation_name(activation):
     return _FUSED_ACTIVATIONS.get(id(activation))
 
 
+def add_bias(layer, outputs):
+    """Adds a `Dense` or convolution layer's bias, fused with its activation when possible.
+
+    The activation goes into the same op as the bias when `ops.bias_add` knows it. The
+    bias is written over the product's array: the layer's own fresh product, which
+    nothing else reads and whose op does not need it in the backward pass.
+
+    # Arguments
+        layer: a layer with `use_bias`, `bias` and `activation`.
+        outputs: the layer's product, channels last.
+
+    # Returns
+        A pair: the outputs with the bias added, and the activation still to apply to them
+        (`activations.linear` when it was applied with the bias).
+    """
+    if not layer.use_bias:
+        return outputs, layer.activation
+    fused = fused_activation_name(layer.activation)
+    if fused is None:
+        return outputs + layer.bias, layer.activation
+    return ops.bias_add(outputs, layer.bias, fused, in_place=True), activations.linear
+
+
 class Dense(Layer):
     """A densely-connected layer: `output = activation(dot(input, kernel) + bias)`.
 
@@ -209,13 +232,8 @@ class Dense(Layer):
         # Returns
             A tensor whose last axis has length `units`.
         """
-        outputs = ops.matmul(inputs, self.kernel)
-        fused = fused_activation_name(self.activation)
-        if self.use_bias and fused is not None:  # over the product's array, as Conv2D does
-            return ops.bias_add(outputs, self.bias, fused, in_place=True)
-        if self.use_bias:
-            outputs = outputs + self.bias
-        return self.activation(outputs)
+        outputs, activation = add_bias(self, ops.matmul(inputs, self.kernel))
+        return activation(outputs)
 
     def compute_output_shape(self, input_shape):
         """Replaces the last axis by `units`.

@@ -13,7 +13,7 @@ from PIL import Image
 from minikeras import backend
 from minikeras.engine import io_utils
 
-DATA_FORMATS = ("channels_last", "channels_first")
+DATA_FORMATS = backend._IMAGE_DATA_FORMATS  # the formats `img_to_array` and the rest take
 COLOR_MODES = ("grayscale", "rgb", "rgba")
 
 INTERPOLATION_METHODS = {

@@ -349,9 +349,7 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
     labels = as_tensor(labels, like=logits)
     dtype = logits.dtype if logits.dtype.kind == "f" else np.dtype(backend.floatx())
     z, y = logits.value, labels.value
-    positive = z >= 0
-    # The formula's two branches picked as TensorFlow picks them.
-    value = np.where(positive, z, 0) - z * y + np.logaddexp(0, np.where(positive, -z, z))
+    value = np.maximum(z, 0) - z * y + np.logaddexp(0, -np.abs(z))
     value = value.astype(dtype, copy=False)
 
     def backward(grad):
