@@ -40,6 +40,25 @@ def test_selu_gelu_and_hard_sigmoid_constants():
                       [[0.0, 0.0, 0.5, 0.7, 1.0]])
 
 
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softplus", "softsign", "elu", "selu",
+                                  "leaky_relu", "gelu", "swish", "hard_sigmoid", "softmax"])
+def test_integer_inputs_give_floatx_not_truncated_values(name):
+    """An activation of integers is computed in floatx, as if the input were floats:
+    in the integers' own dtype, sigmoid of -2, 0 and 3 would be 0, 0 and 0."""
+    integers = np.array([[-2, 0, 3], [1, -1, 5]])
+    activation = activations.get(name)
+    assert_activation(activation(integers), activation(integers.astype("float32")).numpy())
+    assert_activation(activation(integers.astype(bool)),
+                      activation(integers.astype(bool).astype("float32")).numpy())
+
+
+def test_relu_keeps_integers_and_its_leak_gives_floats():
+    np.testing.assert_array_equal(activations.relu(np.array([-2, 0, 3])).numpy(), [0, 0, 3])
+    assert activations.relu(np.array([-2, 0, 3])).dtype == np.int64
+    assert_activation(activations.relu(np.array([[-2, 0, 3]]), alpha=0.5), [[-1, 0, 3]])
+
+
 def test_relu_with_keras_2_options():
     assert_activation(activations.relu(X), [[0, 0, 0, 0.5, 2, 8]])
     assert_activation(activations.relu(X, alpha=0.1), [[-0.3, -0.1, 0, 0.5, 2, 8]])

@@ -5,11 +5,22 @@ import numpy as np
 
 from minikeras import backend
 from minikeras.autograd.broadcast import unbroadcast
+from minikeras.autograd.ops.math import cast, clip
 from minikeras.autograd.tape import record
 from minikeras.autograd.tensor import as_tensor
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _floating(x):
+    """`x` as a tensor of a float dtype: integers and booleans become `floatx()`.
+
+    The activations below take fractional values. Computed in an integer dtype they
+    would be truncated: `sigmoid` of any integer would be 0 or 1.
+    """
+    x = as_tensor(x)
+    return x if x.dtype.kind == "f" else cast(x, backend.floatx())
 
 
 def _stable_sigmoid(values):
@@ -38,7 +49,7 @@ def sigmoid(x):
     # Returns
         A `Tensor` with values in (0, 1).
     """
-    x = as_tensor(x)
+    x = _floating(x)
     value = _stable_sigmoid(x.value).astype(x.dtype, copy=False)
     return record(value, (x,), lambda grad: (_GRADIENT_FROM_OUTPUT["sigmoid"](grad, value),))
 
@@ -119,7 +130,7 @@ def tanh(x):
     # Returns
         A `Tensor` with values in (-1, 1).
     """
-    x = as_tensor(x)
+    x = _floating(x)
     value = np.tanh(x.value)
     return record(value, (x,), lambda grad: (_GRADIENT_FROM_OUTPUT["tanh"](grad, value),))
 
@@ -148,7 +159,7 @@ def leaky_relu(x, alpha=0.2):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     slope = np.where(x.value > 0, 1, alpha).astype(x.dtype)
     return record(x.value * slope, (x,), lambda grad: (grad * slope,))
 
@@ -163,7 +174,7 @@ def elu(x, alpha=1.0):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     positive = x.value > 0
     negative_part = alpha * np.expm1(np.minimum(x.value, 0))
     value = np.where(positive, x.value, negative_part).astype(x.dtype, copy=False)
@@ -192,7 +203,7 @@ def softplus(x):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     x_value = x.value
     value = np.logaddexp(0, x_value).astype(x.dtype, copy=False)
     return record(value, (x,), lambda grad: (grad * _stable_sigmoid(x_value),))
@@ -207,7 +218,7 @@ def softsign(x):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     denominator = 1 + np.abs(x.value)
     return record(x.value / denominator, (x,), lambda grad: (grad / denominator ** 2,))
 
@@ -221,8 +232,7 @@ def hard_sigmoid(x):
     # Returns
         A `Tensor`.
     """
-    from minikeras.autograd.ops.math import clip
-    return clip(0.2 * as_tensor(x) + 0.5, 0.0, 1.0)
+    return clip(0.2 * _floating(x) + 0.5, 0.0, 1.0)
 
 
 def swish(x):
@@ -234,7 +244,7 @@ def swish(x):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     return x * sigmoid(x)
 
 
@@ -251,7 +261,7 @@ def gelu(x, approximate=False):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     values = x.value
     if approximate:
         inner = np.sqrt(2 / np.pi) * (values + 0.044715 * values ** 3)
@@ -279,7 +289,7 @@ def logsumexp(x, axis=-1, keepdims=False):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     shift = np.max(x.value, axis=axis, keepdims=True)
     exps = np.exp(x.value - shift)
     totals = np.sum(exps, axis=axis, keepdims=True)
@@ -304,7 +314,7 @@ def softmax(x, axis=-1):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     exps = np.exp(x.value - np.max(x.value, axis=axis, keepdims=True))
     value = exps / np.sum(exps, axis=axis, keepdims=True)
 
@@ -324,7 +334,7 @@ def log_softmax(x, axis=-1):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     return x - logsumexp(x, axis=axis, keepdims=True)
 
 
@@ -345,9 +355,9 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
         A `Tensor` of the broadcast shape, in the logits' float dtype (`floatx()` for
         integer logits).
     """
-    logits = as_tensor(logits)
+    logits = _floating(logits)
     labels = as_tensor(labels, like=logits)
-    dtype = logits.dtype if logits.dtype.kind == "f" else np.dtype(backend.floatx())
+    dtype = logits.dtype
     z, y = logits.value, labels.value
     value = np.maximum(z, 0) - z * y + np.logaddexp(0, -np.abs(z))
     value = value.astype(dtype, copy=False)
