@@ -168,6 +168,28 @@ def logcosh(y_true, y_pred):
     return ops.mean(error + ops.softplus(-2.0 * error) - math.log(2.0), axis=-1)
 
 
+def huber(y_true, y_pred, delta=1.0):
+    """Huber loss: quadratic for small errors, linear for large ones, as `tf.keras`'s.
+
+    For each error `x = y_pred - y_true`, `0.5 * x ** 2` where `|x| <= delta` and
+    `delta * |x| - 0.5 * delta ** 2` elsewhere; then the mean over the last axis. Outliers
+    pull on the model with a gradient of at most `delta`, not one that grows with them.
+
+    # Arguments
+        y_true: the targets, of shape `(batch, ..., units)`.
+        y_pred: the predictions, of the same shape.
+        delta: the error at which the loss turns from quadratic to linear.
+
+    # Returns
+        A `Tensor` of shape `(batch, ...)`.
+    """
+    y_true, y_pred = _prepare(y_true, y_pred)
+    error = y_pred - y_true
+    absolute_error = ops.abs(error)
+    quadratic = 0.5 * ops.square(error)
+    linear = delta * absolute_error - 0.5 * delta ** 2
+    return ops.mean(ops.where(absolute_error <= delta, quadratic, linear), axis=-1)
+
 def _cross_entropy(target, log_probabilities, axis=-1):
     """`-sum(target * log_probabilities)`: the cross-entropy of two distributions."""
     return -ops.sum(target * log_probabilities, axis=axis)
@@ -749,6 +771,18 @@ class LogCosh(LossFunctionWrapper):
         super().__init__(logcosh, reduction=reduction, name=name)
 
 
+class Huber(LossFunctionWrapper):
+    """Computes the `huber` loss, reduced over the batch.
+
+    # Arguments
+        delta: the error at which the loss turns from quadratic to linear.
+        reduction: how the per-sample losses are reduced, one of `Reduction.all()`.
+        name: the loss's name.
+    """
+
+    def __init__(self, delta=1.0, reduction=Reduction.AUTO, name="huber_loss"):
+        super().__init__(huber, reduction=reduction, name=name, delta=delta)
+
 class KLDivergence(LossFunctionWrapper):
     """Computes the `kullback_leibler_divergence`, reduced over the batch.
 
@@ -777,7 +811,7 @@ class CosineSimilarity(LossFunctionWrapper):
 # Every loss function by name; `metrics` uses the table too, since every loss is a metric.
 LOSS_FUNCTIONS = {function.__name__: function for function in (
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
-    mean_squared_logarithmic_error, squared_hinge, hinge, categorical_hinge, logcosh,
+    mean_squared_logarithmic_error, squared_hinge, hinge, categorical_hinge, logcosh, huber,
     categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy,
     kullback_leibler_divergence, poisson, cosine_proximity,
 )}
@@ -790,7 +824,7 @@ _LOSS_CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, BinaryCrossentropy, CategoricalCrossentropy,
     SparseCategoricalCrossentropy, Hinge, SquaredHinge, CategoricalHinge, Poisson, LogCosh,
-    KLDivergence, CosineSimilarity,
+    Huber, KLDivergence, CosineSimilarity,
 )}
 _LOSSES = {**LOSS_FUNCTIONS, **_LOSS_CLASSES}
 

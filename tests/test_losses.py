@@ -151,6 +151,8 @@ GRADIENT_CASES = {
     "kld": lambda t, p: losses.kullback_leibler_divergence(t, p),
     "poisson": lambda t, p: losses.poisson(t, p),
     "cosine_proximity": lambda t, p: losses.cosine_proximity(t, p),
+    # delta 0.3: some errors of the uniform predictions fall on each side of it.
+    "huber": lambda t, p: losses.huber(t, p, delta=0.3),
 }
 
 
@@ -248,6 +250,7 @@ def test_every_loss_class_computes_its_function():
              (losses.SquaredHinge, losses.squared_hinge),
              (losses.CategoricalHinge, losses.categorical_hinge), (losses.Poisson, losses.poisson),
              (losses.LogCosh, losses.logcosh), (losses.KLDivergence, losses.kld),
+             (losses.Huber, losses.huber),
              (losses.CosineSimilarity, losses.cosine_proximity),
              (losses.BinaryCrossentropy, losses.binary_crossentropy),
              (losses.CategoricalCrossentropy, losses.categorical_crossentropy)]
@@ -255,6 +258,22 @@ def test_every_loss_class_computes_its_function():
         np.testing.assert_allclose(loss_class()(y_true, y_pred).numpy(),
                                    np.mean(function(y_true, y_pred).numpy()), rtol=1e-6)
 
+
+def test_huber_is_quadratic_then_linear_as_tf_keras_documents():
+    # tf.keras's documented example: 0.155, 0.09 with sample weights [1, 0], 0.31 summed,
+    # [0.18, 0.13] per sample.
+    y_true, y_pred = [[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]
+    assert_loss(losses.Huber()(y_true, y_pred), 0.155, rtol=1e-6)
+    assert_loss(losses.Huber()(y_true, y_pred, sample_weight=[1, 0]), 0.09, rtol=1e-6)
+    assert_loss(losses.Huber(reduction="sum")(y_true, y_pred), 0.31, rtol=1e-6)
+    assert_loss(losses.Huber(reduction="none")(y_true, y_pred), [0.18, 0.13], rtol=1e-6)
+    # Errors of 0.5, 2 and -3 with delta 1: 0.125, then 2 - 0.5 and 3 - 0.5 (linear).
+    assert_loss(losses.huber([[0.0, 0.0, 0.0]], [[0.5, 2.0, -3.0]]), [(0.125 + 1.5 + 2.5) / 3])
+    assert_loss(losses.huber([[0.0]], [[2.0]], delta=3.0), [2.0])  # still quadratic
+    loss = losses.deserialize(losses.serialize(losses.Huber(delta=0.5)))
+    assert isinstance(loss, losses.Huber)
+    assert loss.get_config() == {"reduction": "auto", "name": "huber_loss", "delta": 0.5}
+    assert losses.get("huber") is losses.huber
 
 def test_aliases():
     assert losses.mse is losses.MSE is losses.mean_squared_error
