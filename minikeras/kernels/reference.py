@@ -189,6 +189,49 @@ def conv2d_backward_kernel(grad_output, x, kernel_shape, strides=(1, 1), padding
     return (patches.T @ grad_output.reshape(-1, out_channels)).reshape(kernel_shape)
 
 
+def input_gradient_is_a_convolution(kernel_shape, strides=(1, 1)):
+    """Whether this convolution's input gradient is computed as a convolution.
+
+    Never here: `conv2d_backward_input` adds the patch gradients back with col2im. (The
+    fast kernels compute it as a convolution for stride 1 and fewer output than input
+    channels, and take the kernel gradient from the same patches.)
+
+    # Arguments
+        kernel_shape: the kernel's shape `(kernel_h, kernel_w, in_channels, out_channels)`.
+        strides: the forward strides, an int or a pair of ints.
+
+    # Returns
+        `False`.
+    """
+    return False
+
+
+def conv2d_backward(grad_output, x, kernel, strides=(1, 1), padding="valid",
+                    dilation_rate=(1, 1)):
+    """Gradients of `conv2d` with respect to its input and its kernel, together.
+
+    Here simply `conv2d_backward_input` and `conv2d_backward_kernel`.
+
+    # Arguments
+        grad_output: gradient of the output, shape `(batch, out_h, out_w, out_channels)`.
+        x: the forward input, shape `(batch, height, width, in_channels)`.
+        kernel: the forward kernel, shape `(kernel_h, kernel_w, in_channels, out_channels)`.
+        strides: the forward strides.
+        padding: the forward padding, `"valid"` or `"same"`.
+        dilation_rate: the forward dilation rate.
+
+    # Returns
+        A pair `(grad_x, grad_kernel)`, of the shapes of `x` and `kernel`.
+
+    # Raises
+        ValueError: for the forward pass's argument errors, or if `grad_output` does not
+            have the forward output's shape.
+    """
+    return (conv2d_backward_input(grad_output, kernel, np.shape(x), strides, padding,
+                                  dilation_rate),
+            conv2d_backward_kernel(grad_output, x, np.shape(kernel), strides, padding,
+                                   dilation_rate))
+
 def conv2d_backward_kernel_from_patches(grad_output, patches, kernel_shape):
     """Gradient of `conv2d` with respect to its kernel, from the forward pass's patches.
 

@@ -6,7 +6,7 @@ import pytest
 from minikeras import GradientTape, Tensor, Variable, backend, ops
 from minikeras.autograd import check_gradients
 from minikeras.autograd.ops import conv as conv_ops
-from minikeras.kernels import reference
+from minikeras.kernels import fast, reference
 
 pytestmark = pytest.mark.backend
 
@@ -32,6 +32,8 @@ GRADIENT_CASES = [
      [normal((1, 5, 5, 1)), normal((2, 3, 1, 2))]),
     ("conv2d_valid_dilated", lambda x, k: ops.conv2d(x, k, 1, "valid", (2, 1)),
      [normal((1, 5, 4, 2)), normal((2, 2, 2, 1))]),
+    ("conv2d_same_fewer_filters_than_channels", lambda x, k: ops.conv2d(x, k, 1, "same"),
+     [normal((2, 4, 5, 3)), normal((3, 2, 3, 2))]),
     ("conv2d_transpose_valid", lambda x, k: ops.conv2d_transpose(x, k),
      [normal((1, 3, 2, 2)), normal((2, 3, 3, 2))]),
     ("conv2d_transpose_same_stride2", lambda x, k: ops.conv2d_transpose(x, k, 2, "same"),
@@ -86,9 +88,10 @@ def _tape_gradients(function, arrays, output_weights):
 GEOMETRIES = [(1, "valid", 1), (2, "same", 1), (1, "same", 2), ((1, 2), "valid", 1)]
 
 
+@pytest.mark.parametrize("filters", [4, 2])  # 2, fewer than the 3 channels: see conv2d
 @pytest.mark.parametrize("strides,padding,dilation", GEOMETRIES)
-def test_conv2d_matches_the_reference_kernels(strides, padding, dilation):
-    x, kernel = normal((3, 7, 6, 3)), normal((3, 2, 3, 4), 1)
+def test_conv2d_matches_the_reference_kernels(strides, padding, dilation, filters):
+    x, kernel = normal((3, 7, 6, 3)), normal((3, 2, 3, filters), 1)
     expected = reference.conv2d(x, kernel, strides, padding, dilation)
     grad_output = normal(expected.shape, 2)
     value, (grad_x, grad_kernel) = _tape_gradients(
@@ -243,7 +246,8 @@ def test_patches_too_large_to_keep_are_cut_again(monkeypatch):
         output = ops.conv2d(x, kernel)
         loss = ops.sum(output * output)
     grads = tape.gradient(loss, [x, kernel])
-    assert spy.calls == ["conv2d", "conv2d_backward_input", "conv2d_backward_kernel"]
+    assert spy.calls == ["input_gradient_is_a_convolution", "conv2d", "conv2d_backward_input",
+                         "conv2d_backward_kernel"]
     monkeypatch.setattr(conv_ops, "KEPT_PATCHES_BYTES", 2**30)
     with GradientTape() as tape:
         output = ops.conv2d(x, kernel)
@@ -251,6 +255,23 @@ def test_patches_too_large_to_keep_are_cut_again(monkeypatch):
     for kept, cut_again in zip(tape.gradient(loss, [x, kernel]), grads):
         np.testing.assert_allclose(kept, cut_again, rtol=1e-6)
 
+
+def test_both_gradients_from_one_set_of_patches_keep_none_from_the_forward_pass(monkeypatch):
+    # Fewer filters than channels, stride 1: the fast kernels compute the input gradient
+    # as a convolution and take the kernel gradient from its patches, in one call.
+    spy = _CountingKernels(fast)
+    monkeypatch.setattr(backend, "_kernel_module", spy)
+    x, kernel = Variable(normal((2, 6, 5, 3))), Variable(normal((3, 3, 3, 2), 1))
+    with GradientTape() as tape:
+        output = ops.conv2d(x, kernel, 1, "same")
+        loss = ops.sum(output * output)
+    grad_x, grad_kernel = tape.gradient(loss, [x, kernel])
+    assert spy.calls == ["input_gradient_is_a_convolution", "conv2d", "conv2d_backward"]
+    grad_output = 2 * output.numpy()
+    np.testing.assert_allclose(grad_x, reference.conv2d_backward_input(
+        grad_output, kernel.numpy(), x.shape, 1, "same"), rtol=1e-6)
+    np.testing.assert_allclose(grad_kernel, reference.conv2d_backward_kernel(
+        grad_output, x.numpy(), kernel.shape, 1, "same"), rtol=1e-6)
 
 def test_no_backward_work_without_a_tape(monkeypatch):
     spy = _CountingKernels(backend.kernels())

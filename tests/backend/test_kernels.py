@@ -116,7 +116,12 @@ def test_conv2d_fast_equals_reference(config):
     assert_same(fast.conv2d_backward_kernel(grad_output, x, kernel.shape, *geometry_args),
                 reference.conv2d_backward_kernel(grad_output, x, kernel.shape,
                                                  *geometry_args))
-    for module in (fast, reference):  # the kept patches give the same results
+    for module in (fast, reference):  # both gradients together, and from kept patches
+        grad_x, grad_kernel = module.conv2d_backward(grad_output, x, kernel, *geometry_args)
+        assert_same(grad_x, reference.conv2d_backward_input(grad_output, kernel, x.shape,
+                                                            *geometry_args))
+        assert_same(grad_kernel, reference.conv2d_backward_kernel(grad_output, x, kernel.shape,
+                                                                  *geometry_args))
         kept_output, patches = module.conv2d_keeping_patches(x, kernel, *geometry_args)
         assert_same(kept_output, output)
         assert_same(module.conv2d_backward_kernel_from_patches(grad_output, patches,
@@ -140,6 +145,12 @@ def test_conv2d_in_chunks_of_the_batch_equals_reference(monkeypatch, channels):
                 reference.conv2d_backward_input(grad_output, kernel, x.shape, 1, "valid"))
     assert_same(fast.conv2d_backward_kernel(grad_output, x, kernel.shape, 1, "valid"),
                 reference.conv2d_backward_kernel(grad_output, x, kernel.shape, 1, "valid"))
+    # With 8 channels, the input gradient is a convolution, and the kernel gradient sums
+    # its patches' products over the chunks.
+    assert fast.input_gradient_is_a_convolution(kernel.shape) == (channels == 8)
+    grad_x, grad_kernel = fast.conv2d_backward(grad_output, x, kernel, 1, "valid")
+    assert_same(grad_x, reference.conv2d_backward_input(grad_output, kernel, x.shape))
+    assert_same(grad_kernel, reference.conv2d_backward_kernel(grad_output, x, kernel.shape))
     kept_output, patches = fast.conv2d_keeping_patches(x, kernel, 1, "valid")
     assert len(patches) == 4  # each chunk kept in a buffer of its own
     assert_same(kept_output, output)

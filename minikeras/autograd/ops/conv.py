@@ -57,6 +57,15 @@ def _record_with_gradients(value, inputs, gradient_functions, wanted=None):
     return record(value, inputs, backward)
 
 
+def _record_joint_gradients(value, inputs, gradients):
+    """Records an op whose backward computes the gradients of all its inputs in one
+    call, `gradients(grad_output)`, for an op whose gradients share their work."""
+    def backward(grad_output):
+        return tuple(gradient.astype(tensor.dtype, copy=False)
+                     for tensor, gradient in zip(inputs, gradients(grad_output)))
+
+    return record(value, inputs, backward)
+
 def _one_int(value, name, op_name):
     """Reads a 1-D op's `strides`, `pool_size` or `dilation_rate`: an int or a 1-tuple."""
     if isinstance(value, (tuple, list)) and len(value) == 1:
@@ -102,6 +111,12 @@ def conv2d(x, kernel, strides=1, padding="valid", dilation_rate=1):
     kernels, x_value, kernel_value = backend.kernels(), x.value, kernel.value
     geometry = (strides, padding, dilation_rate)
     wanted = [needs_gradient(x), needs_gradient(kernel)]
+    if all(wanted) and kernels.input_gradient_is_a_convolution(kernel.shape, strides):
+        # The kernel gradient comes from the patches of that convolution, in the same
+        # call (`conv2d_backward`): the forward pass keeps none.
+        value = kernels.conv2d(x_value, kernel_value, *geometry)
+        return _record_joint_gradients(value, (x, kernel), lambda grad: kernels.conv2d_backward(
+            grad, x_value, kernel_value, *geometry))
     if not wanted[1] or _patch_bytes(x, kernel) > KEPT_PATCHES_BYTES:
         value = kernels.conv2d(x_value, kernel_value, *geometry)
         kernel_gradient = (lambda grad: kernels.conv2d_backward_kernel(
