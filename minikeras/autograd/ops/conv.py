@@ -66,6 +66,7 @@ def _record_joint_gradients(value, inputs, gradients):
 
     return record(value, inputs, backward)
 
+
 def _one_int(value, name, op_name):
     """Reads a 1-D op's `strides`, `pool_size` or `dilation_rate`: an int or a 1-tuple."""
     if isinstance(value, (tuple, list)) and len(value) == 1:
