@@ -209,3 +209,48 @@ def rng():
         The generator that `set_seed` reseeds.
     """
     return _rng
+
+
+# Keras 2's backend functions -------------------------------------------------------------
+
+_SETTINGS = ("backend", "epsilon", "floatx", "image_data_format", "keep_freed_memory",
+             "kernels", "normalize_data_format", "rng", "set_epsilon", "set_floatx",
+             "set_image_data_format", "set_seed")
+
+
+def _functions():
+    """`minikeras.backend_functions`, imported on first use (see `__getattr__`)."""
+    return importlib.import_module("minikeras.backend_functions")
+
+
+def __getattr__(name):
+    """Hands out Keras 2's backend functions (`K.mean`, `K.square`, ...).
+
+    They work on tensors, so they live in `minikeras.backend_functions`, above the
+    autograd; these settings sit below it and must not import it when they load.
+
+    # Arguments
+        name: the attribute asked for.
+
+    # Returns
+        The function of `minikeras.backend_functions` of that name.
+
+    # Raises
+        AttributeError: for a name that is neither, saying what to use instead for Keras
+            2's graph-mode functions (`K.function`, `K.placeholder`, ...).
+    """
+    if name.startswith("__"):  # pickle, copy and inspect ask for dunder names
+        raise AttributeError(name)
+    functions = _functions()
+    if name in functions.__all__:
+        return getattr(functions, name)
+    hint = functions.GRAPH_MODE_NAMES.get(name)
+    if hint:
+        raise AttributeError(f"minikeras.backend has no `{name}`: minikeras runs eagerly, "
+                             f"with no graph; {hint}.")
+    raise AttributeError(f"module 'minikeras.backend' has no attribute {name!r}")
+
+
+def __dir__():
+    """The settings and the backend functions, for `dir(K)` and tab completion."""
+    return sorted(set(globals()) | set(_functions().__all__))

@@ -17,9 +17,6 @@ from minikeras import backend
 from minikeras.autograd import as_tensor, ops
 from minikeras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
 
-# tf.nn.l2_normalize's floor on the squared norm.
-_L2_NORMALIZE_EPSILON = 1e-12
-
 
 def _float_predictions(y_pred):
     """The predictions as a float tensor (integer arrays become floatx)."""
@@ -350,12 +347,6 @@ def poisson(y_true, y_pred):
     return ops.mean(y_pred - y_true * ops.log(y_pred + backend.epsilon()), axis=-1)
 
 
-def _l2_normalize(x, axis):
-    """`x / norm(x)` along an axis, as `tf.nn.l2_normalize` (the squared norm floored at 1e-12)."""
-    squared_norm = ops.sum(ops.square(x), axis=axis, keepdims=True)
-    return x / ops.sqrt(ops.maximum(squared_norm, _L2_NORMALIZE_EPSILON))
-
-
 def cosine_proximity(y_true, y_pred, axis=-1):
     """Negative cosine similarity, Keras 2's loss.
 
@@ -370,7 +361,7 @@ def cosine_proximity(y_true, y_pred, axis=-1):
         A `Tensor` with that axis reduced, from -1 (same direction) to 1 (opposite).
     """
     y_true, y_pred = _prepare(y_true, y_pred)
-    return -ops.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
+    return -ops.sum(ops.l2_normalize(y_true, axis) * ops.l2_normalize(y_pred, axis), axis=axis)
 
 
 # Keras's short names.

@@ -115,9 +115,10 @@ def public_names(module):
     if hasattr(module, "__all__"):
         return sorted(name for name in module.__all__ if hasattr(module, name))
     names = []
-    for name, value in vars(module).items():
+    for name in dir(module):  # not `vars`: `minikeras.backend` lists names it hands out lazily
         if name.startswith("_"):
             continue
+        value = getattr(module, name)
         is_child = inspect.ismodule(value) and value.__name__.startswith(module.__name__ + ".")
         if is_child or defined_in_package(value) or isinstance(value, CONSTANT_TYPES):
             names.append(name)

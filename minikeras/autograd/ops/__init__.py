@@ -18,8 +18,8 @@ from minikeras.autograd.ops.math import (
     subtract, tensordot, where,
 )
 from minikeras.autograd.ops.nn import (
-    bias_add, elu, gelu, hard_sigmoid, leaky_relu, log_softmax, logsumexp, relu, selu, sigmoid,
-    sigmoid_cross_entropy_with_logits, softmax, softplus, softsign, swish, tanh,
+    bias_add, elu, gelu, hard_sigmoid, l2_normalize, leaky_relu, log_softmax, logsumexp, relu,
+    selu, sigmoid, sigmoid_cross_entropy_with_logits, softmax, softplus, softsign, swish, tanh,
 )
 from minikeras.autograd.ops.reduce import argmax, argmin, max, mean, min, prod, std, sum, var
 from minikeras.autograd.ops.shape import (
@@ -33,7 +33,8 @@ __all__ = [
     "abs", "add", "cast", "clip", "divide", "dot", "equal", "exp", "greater", "greater_equal",
     "less", "less_equal", "log", "matmul", "maximum", "minimum", "multiply", "negative",
     "not_equal", "power", "sign", "sqrt", "square", "subtract", "tensordot", "where",
-    "bias_add", "elu", "gelu", "hard_sigmoid", "leaky_relu", "log_softmax", "logsumexp", "relu",
+    "bias_add", "elu", "gelu", "hard_sigmoid", "l2_normalize", "leaky_relu", "log_softmax",
+    "logsumexp", "relu",
     "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "softmax", "softplus", "softsign",
     "swish", "tanh",
     "argmax", "argmin", "max", "mean", "min", "prod", "std", "sum", "var",

@@ -5,7 +5,8 @@ import numpy as np
 
 from minikeras import backend
 from minikeras.autograd.broadcast import unbroadcast
-from minikeras.autograd.ops.math import cast, clip
+from minikeras.autograd.ops.math import cast, clip, maximum, sqrt, square
+from minikeras.autograd.ops.reduce import sum as reduce_sum
 from minikeras.autograd.tape import record
 from minikeras.autograd.tensor import as_tensor
 
@@ -337,6 +338,27 @@ def log_softmax(x, axis=-1):
     x = _floating(x)
     return x - logsumexp(x, axis=axis, keepdims=True)
 
+
+# tf.nn.l2_normalize's floor on the squared norm.
+_L2_NORMALIZE_EPSILON = 1e-12
+
+
+def l2_normalize(x, axis=None):
+    """Divides `x` by its L2 norm along an axis, as `tf.nn.l2_normalize`.
+
+    The squared norm is floored at 1e-12, so that a zero vector stays zero instead of
+    becoming NaN.
+
+    # Arguments
+        x: a tensor or array.
+        axis: the axis (or axes) along which to normalize; `None` for all of them.
+
+    # Returns
+        A `Tensor` of the shape of `x`.
+    """
+    x = _floating(x)
+    squared_norm = reduce_sum(square(x), axis=axis, keepdims=True)
+    return x / sqrt(maximum(squared_norm, _L2_NORMALIZE_EPSILON))
 
 def sigmoid_cross_entropy_with_logits(labels, logits):
     """The cross-entropy of `sigmoid(logits)` against `labels`, elementwise, as one op.
