@@ -158,6 +158,35 @@ def test_conv2d_in_chunks_of_the_batch_equals_reference(monkeypatch, channels):
                 reference.conv2d_backward_kernel(grad_output, x, kernel.shape, 1, "valid"))
 
 
+
+def test_row_taps_serve_convolutions_with_fewer_output_than_input_channels():
+    # The case study's second convolution and a 5x5 one: row taps; as many output as
+    # input channels with a 3x3 kernel, one row, one channel: im2col.
+    assert fast._row_taps_are_smaller((4, 4, 32, 16))
+    assert fast._row_taps_are_smaller((5, 5, 32, 32))
+    assert not fast._row_taps_are_smaller((3, 3, 32, 64))
+    assert not fast._row_taps_are_smaller((1, 5, 32, 1))
+    assert not fast._row_taps_are_smaller((4, 4, 1, 32))
+
+
+@pytest.mark.parametrize("strides,padding,dilation_rate", [
+    ((1, 1), "valid", (1, 1)), ((2, 3), "same", (1, 1)), ((1, 2), "same", (2, 2)),
+    ((3, 1), "valid", (2, 1)),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_conv2d_by_row_taps_equals_reference(monkeypatch, strides, padding, dilation_rate,
+                                             dtype):
+    # Chunks of at most 3 items (9 rows x 6 windows x 3 taps x 8 channels each; wider
+    # outputs make smaller chunks), the last one shorter.
+    monkeypatch.setattr(fast, "PATCH_CHUNK_BYTES", 3 * 9 * 6 * 3 * 8 * np.dtype(dtype).itemsize)
+    rng = np.random.default_rng(7)
+    x = random_array(rng, (7, 9, 11, 8), dtype)
+    kernel = random_array(rng, (3, 3, 8, 2), dtype)
+    assert fast._row_taps_are_smaller(kernel.shape)
+    output = fast.conv2d(x, kernel, strides, padding, dilation_rate)
+    assert output.dtype == dtype
+    assert_same(output, reference.conv2d(x, kernel, strides, padding, dilation_rate))
+
 @hypothesis_settings
 @given(window_configs(), st.one_of(st.none(), st.tuples(st.integers(0, 2),
                                                           st.integers(0, 2))))
