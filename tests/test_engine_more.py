@@ -202,3 +202,21 @@ def test_model_from_json_round_trips_a_sequential_model():
     assert isinstance(clone, Sequential)
     assert [layer.get_config()["units"] for layer in clone.layers] == [3, 1]
     assert clone.layers[0].get_config()["activation"] == "relu"
+
+
+def test_sequential_predict_classes_and_proba_as_keras_2():
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 3.0]], dtype="float32")
+    softmax = Sequential([Dense(3, input_shape=(2,), activation="softmax")])
+    softmax.set_weights([np.array([[2.0, 0.0, 1.0], [0.0, 2.0, 1.5]]), np.zeros(3)])
+    # Logits [2, 0, 1], [0, 2, 1.5] and [4, 6, 6.5]: classes 0, 1 and 2.
+    np.testing.assert_array_equal(softmax.predict_classes(x), [0, 1, 2])
+    np.testing.assert_allclose(softmax.predict_proba(x), softmax.predict(x))
+    sigmoid = Sequential([Dense(1, input_shape=(2,), activation="sigmoid")])
+    sigmoid.set_weights([np.array([[1.0], [-1.0]]), np.zeros(1)])
+    classes = sigmoid.predict_classes(x)  # logits 1, -1 and -1
+    assert classes.dtype == np.int32
+    np.testing.assert_array_equal(classes, [[1], [0], [0]])
+    linear = Sequential([Dense(1, input_shape=(2,))])
+    linear.set_weights([np.array([[5.0], [5.0]]), np.zeros(1)])
+    with pytest.warns(UserWarning, match="outside \\[0, 1\\]"):
+        linear.predict_proba(x)

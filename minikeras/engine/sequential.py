@@ -1,4 +1,6 @@
 """`Sequential`: a linear stack of layers, each feeding the next."""
+import warnings
+
 from minikeras.engine.base_layer import Layer, _build_lock
 from minikeras.engine.input_layer import Input, InputLayer
 from minikeras.engine.node import KerasTensor, flatten
@@ -165,6 +167,45 @@ class Sequential(Model):
     @built.setter
     def built(self, value):
         pass
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """Returns the predicted probabilities, as Keras 2's `Sequential` does.
+
+        That is `predict`, with a warning if an output is outside [0, 1].
+
+        # Arguments
+            x: input data.
+            batch_size: samples per batch.
+            verbose: 0 silent, 1 progress bar.
+
+        # Returns
+            An array of predictions.
+        """
+        probabilities = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if probabilities.min() < 0.0 or probabilities.max() > 1.0:
+            warnings.warn(f"{self.name}: predict_proba found outputs outside [0, 1]; the "
+                          "model's last activation may not be sigmoid or softmax.")
+        return probabilities
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Returns the predicted class of each sample, as Keras 2's `Sequential` does.
+
+        With several outputs per sample (softmax), the index of the largest; with one
+        output (sigmoid), 1 above 0.5 and 0 otherwise, in an array of shape
+        `(samples, 1)`.
+
+        # Arguments
+            x: input data.
+            batch_size: samples per batch.
+            verbose: 0 silent, 1 progress bar.
+
+        # Returns
+            An int array of classes.
+        """
+        probabilities = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if probabilities.shape[-1] > 1:
+            return probabilities.argmax(axis=-1)
+        return (probabilities > 0.5).astype("int32")
 
     def get_config(self):
         """Returns `{"name": ..., "layers": [...]}` as Keras 2 writes it.
