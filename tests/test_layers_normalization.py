@@ -1,5 +1,6 @@
-"""Tests of BatchNormalization: Keras's formulas in training and inference, the moving
-statistics, weights, gradients through the batch statistics, and argument errors."""
+"""Tests of BatchNormalization (Keras's formulas in training and inference, the moving
+statistics, weights, gradients through the batch statistics, argument errors) and of
+LayerNormalization."""
 import numpy as np
 import pytest
 
@@ -8,8 +9,9 @@ from minikeras.engine.input_layer import Input
 from minikeras.engine.naming import reset_names
 from minikeras.engine.sequential import Sequential
 from minikeras.layers.core import Dense
-from minikeras.layers.normalization import BatchNormalization
-from tests.layer_testing import layer_test
+from minikeras.layers.normalization import BatchNormalization, LayerNormalization
+from minikeras.models import load_model
+from tests.layer_testing import check_layer_gradients, layer_test
 
 
 def uniform(shape, seed=0, low=-1.0, high=1.0):
@@ -192,3 +194,71 @@ def test_fit_updates_the_moving_statistics_and_predict_uses_them():
     hidden = model.layers[0](x).numpy()
     expected = (hidden - moving_mean) / np.sqrt(moving_variance + 1e-3) * gamma + beta
     np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-4, atol=1e-5)
+
+
+
+# LayerNormalization ----------------------------------------------------------------------
+
+def by_hand(x, axes, gamma, beta, epsilon=1e-3):
+    mean = x.mean(axis=axes, keepdims=True)
+    variance = x.var(axis=axes, keepdims=True)
+    return (x - mean) / np.sqrt(variance + epsilon) * gamma + beta
+
+
+@pytest.mark.parametrize("axis,shape,axes", [
+    (-1, (4, 6), (1,)), (-1, (2, 3, 5), (2,)), ([1, 2], (2, 3, 5), (1, 2)), (1, (2, 3, 5), (1,)),
+])
+def test_layer_normalization_normalizes_each_sample_over_its_axes(axis, shape, axes):
+    reset_names()
+    x = uniform(shape, 5, -3.0, 4.0)
+    layer = LayerNormalization(axis=axis)
+    layer.build(shape)
+    weight_shape = tuple(shape[a] for a in axes)
+    assert [w.name for w in layer.weights] == ["layer_normalization/gamma",
+                                               "layer_normalization/beta"]
+    assert layer.gamma.shape == layer.beta.shape == weight_shape
+    gamma, beta = uniform(weight_shape, 6, 0.5, 2.0), uniform(weight_shape, 7)
+    layer.set_weights([gamma, beta])
+    broadcast = [shape[a] if a in axes else 1 for a in range(len(shape))]
+    expected = by_hand(x, axes, gamma.reshape(broadcast), beta.reshape(broadcast))
+    # Training or not, the same: no batch statistics.
+    np.testing.assert_allclose(layer(x).numpy(), expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(layer(x, training=True).numpy(), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_layer_normalization_gradients_and_options():
+    check_layer_gradients(LayerNormalization, {}, uniform((3, 4), 8))
+    check_layer_gradients(LayerNormalization, {"axis": [1, 2]}, uniform((2, 3, 4), 9))
+    layer = LayerNormalization(center=False, scale=False, epsilon=0.1)
+    x = uniform((3, 4), 10)
+    np.testing.assert_allclose(layer(x).numpy(), by_hand(x, (1,), 1.0, 0.0, 0.1), rtol=1e-5)
+    assert layer.weights == []
+    layer_test(LayerNormalization, kwargs={"axis": -1}, input_shape=(3, 2, 4))
+
+
+def test_layer_normalization_saves_and_loads(tmp_path):
+    model = Sequential([Input((3, 4)), LayerNormalization(axis=[1, 2], epsilon=1e-5), Dense(2)])
+    model.layers[0].set_weights([uniform((3, 4), 11, 0.5, 2.0), uniform((3, 4), 12)])
+    path = str(tmp_path / "ln.h5")
+    model.save(path)
+    loaded = load_model(path)
+    assert loaded.layers[0].get_config()["axis"] == [1, 2]
+    assert loaded.layers[0].get_config()["epsilon"] == 1e-5
+    x = uniform((5, 3, 4), 13)
+    np.testing.assert_allclose(loaded.predict(x), model.predict(x), rtol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs,shape,words", [
+    ({"axis": 0}, (None, 3), ["batch axis"]),
+    ({"axis": 3}, (None, 3), ["axis 3"]),
+    ({"axis": [1, -1]}, (None, 3), ["twice"]),
+    ({"axis": -1}, (None, None), ["defined lengths"]),
+])
+def test_layer_normalization_bad_axes(kwargs, shape, words):
+    assert_value_error(lambda: LayerNormalization(**kwargs).build(shape), *words)
+
+
+def test_layer_normalization_bad_arguments():
+    assert_value_error(lambda: LayerNormalization(axis="last"), "axis")
+    assert_value_error(lambda: LayerNormalization(center=1), "center")
+    assert_value_error(lambda: LayerNormalization(epsilon=-1), "epsilon")

@@ -24,7 +24,7 @@ from minikeras.layers.merge import (
     concatenate, dot, maximum, minimum, multiply, subtract,
 )
 from minikeras.layers.noise import AlphaDropout, GaussianDropout, GaussianNoise
-from minikeras.layers.normalization import BatchNormalization
+from minikeras.layers.normalization import BatchNormalization, LayerNormalization
 from minikeras.layers.recurrent import (
     GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,
 )
@@ -49,7 +49,7 @@ __all__ = [
     "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add",
     "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
     "AlphaDropout", "GaussianDropout", "GaussianNoise",
-    "BatchNormalization",
+    "BatchNormalization", "LayerNormalization",
     "AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "GlobalAveragePooling1D",
     "GlobalAveragePooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D",
     "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPool1D", "MaxPool2D",

@@ -1,4 +1,4 @@
-"""Normalization layers: BatchNormalization."""
+"""Normalization layers: BatchNormalization and LayerNormalization."""
 import numbers
 
 from minikeras import constraints, initializers, regularizers
@@ -7,6 +7,56 @@ from minikeras.engine.base_layer import Layer
 from minikeras.engine.input_spec import InputSpec
 from minikeras.layers.core import check_identifier, check_number
 
+
+
+# `gamma` and `beta`, as both layers take, build and save them ----------------------------
+
+def _set_scale_and_offset(layer, layer_name, center, scale, beta_initializer,
+                          gamma_initializer, beta_regularizer, gamma_regularizer,
+                          beta_constraint, gamma_constraint):
+    """Checks and stores the arguments of `gamma` (scale) and `beta` (center)."""
+    for argument, value in (("center", center), ("scale", scale)):
+        if not isinstance(value, bool):
+            raise ValueError(f"{layer_name}: `{argument}` must be True or False; "
+                             f"received {value!r}.")
+    layer.center = center
+    layer.scale = scale
+    for argument, value, get in (
+            ("beta_initializer", beta_initializer, initializers.get),
+            ("gamma_initializer", gamma_initializer, initializers.get),
+            ("beta_regularizer", beta_regularizer, regularizers.get),
+            ("gamma_regularizer", gamma_regularizer, regularizers.get),
+            ("beta_constraint", beta_constraint, constraints.get),
+            ("gamma_constraint", gamma_constraint, constraints.get)):
+        setattr(layer, argument, check_identifier(layer_name, argument, get, value))
+
+
+def _add_scale_and_offset(layer, shape):
+    """Creates `gamma` then `beta` (Keras's order), or None for those switched off."""
+    layer.gamma = None
+    if layer.scale:
+        layer.gamma = layer.add_weight("gamma", shape, initializer=layer.gamma_initializer,
+                                       regularizer=layer.gamma_regularizer,
+                                       constraint=layer.gamma_constraint)
+    layer.beta = None
+    if layer.center:
+        layer.beta = layer.add_weight("beta", shape, initializer=layer.beta_initializer,
+                                      regularizer=layer.beta_regularizer,
+                                      constraint=layer.beta_constraint)
+
+
+def _scale_and_offset_config(layer):
+    """The config entries of `gamma` and `beta`."""
+    return {
+        "center": layer.center,
+        "scale": layer.scale,
+        "beta_initializer": initializers.serialize(layer.beta_initializer),
+        "gamma_initializer": initializers.serialize(layer.gamma_initializer),
+        "beta_regularizer": regularizers.serialize(layer.beta_regularizer),
+        "gamma_regularizer": regularizers.serialize(layer.gamma_regularizer),
+        "beta_constraint": constraints.serialize(layer.beta_constraint),
+        "gamma_constraint": constraints.serialize(layer.gamma_constraint),
+    }
 
 class BatchNormalization(Layer):
     """Batch normalization layer (Ioffe and Szegedy, 2014).
@@ -76,28 +126,13 @@ class BatchNormalization(Layer):
         if self.momentum > 1:
             raise ValueError(f"{name}: `momentum` must be in [0, 1]; received {momentum!r}.")
         self.epsilon = check_number(name, "epsilon", epsilon, minimum=0)
-        for argument, value in (("center", center), ("scale", scale)):
-            if not isinstance(value, bool):
-                raise ValueError(f"{name}: `{argument}` must be True or False; "
-                                 f"received {value!r}.")
-        self.center = center
-        self.scale = scale
-        self.beta_initializer = check_identifier(name, "beta_initializer", initializers.get,
-                                                 beta_initializer)
-        self.gamma_initializer = check_identifier(name, "gamma_initializer", initializers.get,
-                                                  gamma_initializer)
+        _set_scale_and_offset(self, name, center, scale, beta_initializer, gamma_initializer,
+                              beta_regularizer, gamma_regularizer, beta_constraint,
+                              gamma_constraint)
         self.moving_mean_initializer = check_identifier(
             name, "moving_mean_initializer", initializers.get, moving_mean_initializer)
         self.moving_variance_initializer = check_identifier(
             name, "moving_variance_initializer", initializers.get, moving_variance_initializer)
-        self.beta_regularizer = check_identifier(name, "beta_regularizer", regularizers.get,
-                                                 beta_regularizer)
-        self.gamma_regularizer = check_identifier(name, "gamma_regularizer", regularizers.get,
-                                                  gamma_regularizer)
-        self.beta_constraint = check_identifier(name, "beta_constraint", constraints.get,
-                                                beta_constraint)
-        self.gamma_constraint = check_identifier(name, "gamma_constraint", constraints.get,
-                                                 gamma_constraint)
 
     def build(self, input_shape):
         """Creates `gamma` and `beta` (trainable), `moving_mean` and `moving_variance`.
@@ -121,16 +156,7 @@ class BatchNormalization(Layer):
                              f"an input with shape {tuple(input_shape)}.")
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: dim})
         shape = (dim,)
-        self.gamma = None
-        if self.scale:
-            self.gamma = self.add_weight("gamma", shape, initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
-        self.beta = None
-        if self.center:
-            self.beta = self.add_weight("beta", shape, initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
+        _add_scale_and_offset(self, shape)
         self.moving_mean = self.add_weight("moving_mean", shape,
                                            initializer=self.moving_mean_initializer,
                                            trainable=False)
@@ -200,16 +226,135 @@ class BatchNormalization(Layer):
             "axis": self.axis,
             "momentum": self.momentum,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            **_scale_and_offset_config(self),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
             "moving_variance_initializer":
                 initializers.serialize(self.moving_variance_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
         }
+        return {**super().get_config(), **config}
+
+
+class LayerNormalization(Layer):
+    """Layer normalization layer (Ba et al., 2016), as tf.keras 2's.
+
+    Normalizes each sample on its own, over the axes `axis` (by default its features),
+    so that their mean is 0 and their standard deviation close to 1, then scales by
+    `gamma` and shifts by `beta`:
+    `output = (x - mean) / sqrt(variance + epsilon) * gamma + beta`, with the mean and
+    the (biased) variance of each sample over `axis`. Unlike `BatchNormalization`, it
+    behaves the same in training and in inference, and keeps no moving statistics.
+
+    # Arguments
+        axis: the axis, or a list of axes, to normalize over; -1 (the last) by default.
+            `gamma` and `beta` have the shape of these axes.
+        epsilon: a small float added to the variance to avoid dividing by zero.
+        center: if True, add the offset `beta`; if False, `beta` is not created.
+        scale: if True, multiply by `gamma`; if False, `gamma` is not created.
+        beta_initializer: initializer of `beta`, `zeros` by default.
+        gamma_initializer: initializer of `gamma`, `ones` by default.
+        beta_regularizer: optional regularizer of `beta`.
+        gamma_regularizer: optional regularizer of `gamma`.
+        beta_constraint: optional constraint on `beta`.
+        gamma_constraint: optional constraint on `gamma`.
+        **kwargs: the base `Layer` arguments (`name`, `input_shape`, ...).
+
+    # Input shape
+        Arbitrary, with the lengths of `axis` known (the batch axis is never one of them).
+
+    # Output shape
+        Same shape as the input.
+
+    # References
+        - [Layer Normalization](https://arxiv.org/abs/1607.06450)
+    """
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        name = "LayerNormalization"
+        self.supports_masking = True
+        axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+        if not axes or any(isinstance(a, bool) or not isinstance(a, numbers.Integral)
+                           for a in axes):
+            raise ValueError(f"{name}: `axis` must be an int or a list of ints; "
+                             f"received {axis!r}.")
+        self.axis = [int(a) for a in axes] if isinstance(axis, (list, tuple)) else int(axis)
+        self.epsilon = check_number(name, "epsilon", epsilon, minimum=0)
+        _set_scale_and_offset(self, name, center, scale, beta_initializer, gamma_initializer,
+                              beta_regularizer, gamma_regularizer, beta_constraint,
+                              gamma_constraint)
+
+    def _axes(self, ndim):
+        """The normalized axes as non-negative ints, in increasing order."""
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        return sorted(a % ndim for a in axes)
+
+    def build(self, input_shape):
+        """Creates `gamma` and `beta`, of the shape of the normalized axes.
+
+        # Arguments
+            input_shape: the input's shape; the lengths of `axis` must be known.
+
+        # Raises
+            ValueError: if an axis is not an axis of the input, is the batch axis, is
+                given twice, or has an unknown length.
+        """
+        ndim = len(input_shape)
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        where = f'Layer "{self.name}" (LayerNormalization)'
+        if any(not -ndim <= a < ndim for a in axes) or 0 in self._axes(ndim):
+            raise ValueError(f"{where}: axis {self.axis} must be axes of the input other than "
+                             f"the batch axis; the input has shape {tuple(input_shape)}.")
+        if len(set(self._axes(ndim))) != len(axes):
+            raise ValueError(f"{where}: axis {self.axis} names an axis twice.")
+        shape = tuple(input_shape[a] for a in self._axes(ndim))
+        if None in shape:
+            raise ValueError(f"{where}: the normalized axes {self.axis} of the input should "
+                             f"have defined lengths; received shape {tuple(input_shape)}.")
+        self.input_spec = InputSpec(ndim=ndim, axes=dict(zip(self._axes(ndim), shape)))
+        _add_scale_and_offset(self, shape)
+        self.built = True
+
+    def call(self, inputs):
+        """Normalizes each sample over `axis`.
+
+        # Arguments
+            inputs: a tensor.
+
+        # Returns
+            The normalized tensor, of the input's shape.
+        """
+        axes = tuple(self._axes(inputs.ndim))
+        mean = ops.mean(inputs, axis=axes, keepdims=True)
+        centered = inputs - mean
+        variance = ops.mean(centered * centered, axis=axes, keepdims=True)
+        outputs = centered / ops.sqrt(variance + self.epsilon)
+        # gamma and beta hold the normalized axes; the others broadcast.
+        broadcast_shape = [inputs.shape[a] if a in axes else 1 for a in range(inputs.ndim)]
+        if self.scale:
+            outputs = outputs * ops.reshape(self.gamma, broadcast_shape)
+        if self.center:
+            outputs = outputs + ops.reshape(self.beta, broadcast_shape)
+        return outputs
+
+    def compute_output_shape(self, input_shape):
+        """Returns the input shape unchanged.
+
+        # Arguments
+            input_shape: the input's shape.
+
+        # Returns
+            The same shape.
+        """
+        return tuple(input_shape)
+
+    def get_config(self):
+        """Returns the arguments of the layer.
+
+        # Returns
+            A dict.
+        """
+        config = {"axis": self.axis, "epsilon": self.epsilon, **_scale_and_offset_config(self)}
         return {**super().get_config(), **config}
