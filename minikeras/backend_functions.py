@@ -56,7 +56,6 @@ sigmoid = ops.sigmoid
 sign = ops.sign
 softplus = ops.softplus
 softsign = ops.softsign
-sqrt = ops.sqrt
 square = ops.square
 squeeze = ops.squeeze
 stack = ops.stack
@@ -475,6 +474,17 @@ def clip(x, min_value, max_value):
                     np.inf if max_value is None else max_value)
 
 
+def sqrt(x):
+    """Square root, with negative values taken as 0, as Keras 2's backend does.
+
+    # Arguments
+        x: a tensor or array.
+
+    # Returns
+        A `Tensor`: `sqrt(max(x, 0))`.
+    """
+    return ops.sqrt(ops.maximum(x, 0.0))
+
 def round(x):
     """Rounds to the nearest integer, halves to even (not differentiable).
 
@@ -536,6 +546,10 @@ def logsumexp(x, axis=None, keepdims=False):
 def switch(condition, then_expression, else_expression):
     """Chooses, value by value, between two tensors (or the results of two functions).
 
+    A condition with fewer axes than the expressions applies along their first axes
+    (one value per sample, say), as in Keras 2, not along their last ones as NumPy's
+    broadcasting would.
+
     # Arguments
         condition: a boolean tensor or array.
         then_expression: the values where `condition` is true, or a function returning them.
@@ -543,11 +557,21 @@ def switch(condition, then_expression, else_expression):
 
     # Returns
         A `Tensor`.
+
+    # Raises
+        ValueError: if `condition` has more axes than `then_expression`.
     """
     if callable(then_expression):
         then_expression = then_expression()
     if callable(else_expression):
         else_expression = else_expression()
+    condition, then_expression = as_tensor(condition), as_tensor(then_expression)
+    missing_axes = then_expression.ndim - condition.ndim
+    if missing_axes < 0:
+        raise ValueError(f"K.switch: the condition, of shape {condition.shape}, has more axes "
+                         f"than the expression, of shape {then_expression.shape}.")
+    if condition.ndim and missing_axes:
+        condition = ops.reshape(condition, condition.shape + (1,) * missing_axes)
     return ops.where(condition, then_expression, else_expression)
 
 

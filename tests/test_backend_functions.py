@@ -28,6 +28,7 @@ def test_elementwise_functions_match_numpy():
     positive = np.abs(X) + 0.5
     np.testing.assert_allclose(value(K.square(X)), X ** 2)
     np.testing.assert_allclose(value(K.sqrt(positive)), np.sqrt(positive), rtol=1e-6)
+    np.testing.assert_array_equal(value(K.sqrt(np.array([-1.0, 4.0]))), [0.0, 2.0])  # Keras 2
     np.testing.assert_allclose(value(K.abs(X)), np.abs(X))
     np.testing.assert_allclose(value(K.exp(X)), np.exp(X), rtol=1e-6)
     np.testing.assert_allclose(value(K.log(positive)), np.log(positive), rtol=1e-6)
@@ -46,6 +47,11 @@ def test_elementwise_functions_match_numpy():
     np.testing.assert_array_equal(value(K.equal(X, 3.0)), X == 3)
     np.testing.assert_allclose(value(K.switch(X > 0, X, K.zeros_like(X))), np.maximum(X, 0))
     np.testing.assert_allclose(value(K.switch(X > 0, lambda: X, lambda: -X)), np.abs(X))
+    # One condition per sample chooses whole rows, as in Keras 2.
+    rows = value(K.switch(np.array([True, False]), X, K.zeros_like(X)))
+    np.testing.assert_array_equal(rows, [X[0], [0, 0, 0]])
+    with pytest.raises(ValueError, match="more axes"):
+        K.switch(X > 0, np.array([1.0, 2.0]), np.array([0.0, 0.0]))
 
 
 def test_logsumexp_and_l2_normalize():
