@@ -3,6 +3,9 @@
 The kernel module is chosen once, at import, by the environment variable
 `MINIKERAS_BACKEND`: `numba` (the default, compiled kernels from `minikeras.kernels.fast`)
 or `numpy` (the readable kernels from `minikeras.kernels.reference`).
+
+Keras 2's backend functions (`K.mean`, `K.square`, ...) are asked of this module too;
+it hands them out from `minikeras.backend_functions` (see `__getattr__`).
 """
 import ctypes
 import importlib
