@@ -216,11 +216,6 @@ def rng():
 
 # Keras 2's backend functions -------------------------------------------------------------
 
-_SETTINGS = ("backend", "epsilon", "floatx", "image_data_format", "keep_freed_memory",
-             "kernels", "normalize_data_format", "rng", "set_epsilon", "set_floatx",
-             "set_image_data_format", "set_seed")
-
-
 def _functions():
     """`minikeras.backend_functions`, imported on first use (see `__getattr__`)."""
     return importlib.import_module("minikeras.backend_functions")

@@ -196,8 +196,8 @@ def zeros_like(x, dtype=None, name=None):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
-    return Tensor(np.zeros(x.shape, dtype or x.dtype))
+    zeros = ops.zeros_like(x)
+    return zeros if dtype is None else ops.cast(zeros, dtype)
 
 
 def ones_like(x, dtype=None, name=None):
@@ -211,8 +211,8 @@ def ones_like(x, dtype=None, name=None):
     # Returns
         A `Tensor`.
     """
-    x = as_tensor(x)
-    return Tensor(np.ones(x.shape, dtype or x.dtype))
+    ones = ops.ones_like(x)
+    return ones if dtype is None else ops.cast(ones, dtype)
 
 
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):

@@ -18,17 +18,9 @@ from minikeras.autograd import as_tensor, ops
 from minikeras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
 
 
-def _float_predictions(y_pred):
-    """The predictions as a float tensor (integer arrays become floatx)."""
-    y_pred = as_tensor(y_pred)
-    if y_pred.dtype.kind != "f":
-        y_pred = ops.cast(y_pred, backend.floatx())
-    return y_pred
-
-
 def _prepare(y_true, y_pred):
     """Converts both to tensors, `y_true` to the float dtype of `y_pred`."""
-    y_pred = _float_predictions(y_pred)
+    y_pred = ops.as_float(y_pred)
     y_true = as_tensor(y_true)
     if y_true.dtype != y_pred.dtype:
         y_true = ops.cast(y_true, y_pred.dtype)
@@ -187,6 +179,7 @@ def huber(y_true, y_pred, delta=1.0):
     linear = delta * absolute_error - 0.5 * delta ** 2
     return ops.mean(ops.where(absolute_error <= delta, quadratic, linear), axis=-1)
 
+
 def _cross_entropy(target, log_probabilities, axis=-1):
     """`-sum(target * log_probabilities)`: the cross-entropy of two distributions."""
     return -ops.sum(target * log_probabilities, axis=axis)
@@ -272,7 +265,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     # Raises
         ValueError: if the labels do not fit the predictions.
     """
-    y_pred = _float_predictions(y_pred)
+    y_pred = ops.as_float(y_pred)
     class_axis = axis % y_pred.ndim
     if class_axis != y_pred.ndim - 1:
         other_axes = [a for a in range(y_pred.ndim) if a != class_axis]
@@ -773,6 +766,7 @@ class Huber(LossFunctionWrapper):
 
     def __init__(self, delta=1.0, reduction=Reduction.AUTO, name="huber_loss"):
         super().__init__(huber, reduction=reduction, name=name, delta=delta)
+
 
 class KLDivergence(LossFunctionWrapper):
     """Computes the `kullback_leibler_divergence`, reduced over the batch.

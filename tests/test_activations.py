@@ -115,3 +115,13 @@ def test_unknown_activation_is_a_clear_error():
     assert "Known: elu, exponential, gelu, hard_sigmoid" in message
     with pytest.raises(ValueError, match="Could not interpret"):
         activations.get(42)
+
+
+def test_as_float_keeps_float_tensors_and_makes_integers_floatx():
+    from minikeras import ops
+    floats = Tensor(np.array([1.5], dtype="float64"))
+    assert ops.as_float(floats) is floats
+    for integers in (np.array([1, 2]), np.array([True, False]), [3, 4]):
+        converted = ops.as_float(integers)
+        assert converted.dtype == np.float32
+        np.testing.assert_array_equal(converted.numpy(), np.asarray(integers, dtype="float32"))

@@ -129,7 +129,6 @@ def _im2col_by_tap(x, spec, patches):
     return patches
 
 
-
 @njit(cache=True, parallel=True)
 def _sum_row_taps(contributions, stride_h, dilation_h, top, output):
     """Fills `output[n, i, j]` with the sum over kernel rows `a` of
@@ -147,6 +146,7 @@ def _sum_row_taps(contributions, stride_h, dilation_h, top, output):
                 if 0 <= row < height:
                     total += contributions[n, row, j, a]
     return output
+
 
 @njit(cache=True)
 def _inside_positions(offset, stride, length, count):
@@ -470,7 +470,6 @@ def _convolve(x, kernel, strides, padding, dilation_rate, keep_patches):
     return output, kept
 
 
-
 def _row_taps_are_smaller(kernel_shape):
     """Whether `_convolve_by_row_taps` moves less memory than im2col's patches do.
 
@@ -521,6 +520,7 @@ def _convolve_by_row_taps(x, kernel, strides, dilation_rate, output_size, pads):
         _sum_row_taps(chunk_contributions.reshape(count, height, out_w, window_h, out_channels),
                       strides[0], dilation_rate[0], top, output[start:stop])
     return output
+
 
 def _patch_chunks(x, output_size, window_shape, spec, fresh_buffers=False):
     """Yields `(start, stop, patches)` for chunks of the batch.

@@ -45,6 +45,15 @@ def _add_scale_and_offset(layer, shape):
                                       constraint=layer.beta_constraint)
 
 
+def _scale_and_offset(layer, outputs, broadcast_shape):
+    """`outputs * gamma + beta`, each where the layer has it, reshaped to broadcast."""
+    if layer.scale:
+        outputs = outputs * ops.reshape(layer.gamma, broadcast_shape)
+    if layer.center:
+        outputs = outputs + ops.reshape(layer.beta, broadcast_shape)
+    return outputs
+
+
 def _scale_and_offset_config(layer):
     """The config entries of `gamma` and `beta`."""
     return {
@@ -191,11 +200,7 @@ class BatchNormalization(Layer):
             centered = inputs - mean
             variance = ops.reshape(self.moving_variance, broadcast_shape)
         outputs = centered / ops.sqrt(variance + self.epsilon)
-        if self.scale:
-            outputs = outputs * ops.reshape(self.gamma, broadcast_shape)
-        if self.center:
-            outputs = outputs + ops.reshape(self.beta, broadcast_shape)
-        return outputs
+        return _scale_and_offset(self, outputs, broadcast_shape)
 
     def _update_moving_statistics(self, mean, variance, sample_size):
         """Moves the moving statistics toward the batch ones, outside the tape."""
@@ -302,18 +307,19 @@ class LayerNormalization(Layer):
                 given twice, or has an unknown length.
         """
         ndim = len(input_shape)
-        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        given = self.axis if isinstance(self.axis, list) else [self.axis]
         where = f'Layer "{self.name}" (LayerNormalization)'
-        if any(not -ndim <= a < ndim for a in axes) or 0 in self._axes(ndim):
+        axes = self._axes(ndim)
+        if any(not -ndim <= a < ndim for a in given) or 0 in axes:
             raise ValueError(f"{where}: axis {self.axis} must be axes of the input other than "
                              f"the batch axis; the input has shape {tuple(input_shape)}.")
-        if len(set(self._axes(ndim))) != len(axes):
+        if len(set(axes)) != len(axes):
             raise ValueError(f"{where}: axis {self.axis} names an axis twice.")
-        shape = tuple(input_shape[a] for a in self._axes(ndim))
+        shape = tuple(input_shape[a] for a in axes)
         if None in shape:
             raise ValueError(f"{where}: the normalized axes {self.axis} of the input should "
                              f"have defined lengths; received shape {tuple(input_shape)}.")
-        self.input_spec = InputSpec(ndim=ndim, axes=dict(zip(self._axes(ndim), shape)))
+        self.input_spec = InputSpec(ndim=ndim, axes=dict(zip(axes, shape)))
         _add_scale_and_offset(self, shape)
         self.built = True
 
@@ -333,11 +339,7 @@ class LayerNormalization(Layer):
         outputs = centered / ops.sqrt(variance + self.epsilon)
         # gamma and beta hold the normalized axes; the others broadcast.
         broadcast_shape = [inputs.shape[a] if a in axes else 1 for a in range(inputs.ndim)]
-        if self.scale:
-            outputs = outputs * ops.reshape(self.gamma, broadcast_shape)
-        if self.center:
-            outputs = outputs + ops.reshape(self.beta, broadcast_shape)
-        return outputs
+        return _scale_and_offset(self, outputs, broadcast_shape)
 
     def compute_output_shape(self, input_shape):
         """Returns the input shape unchanged.

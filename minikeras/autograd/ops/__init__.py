@@ -13,9 +13,9 @@ from minikeras.autograd.ops.conv import (
     max_pool2d,
 )
 from minikeras.autograd.ops.math import (
-    abs, add, cast, clip, divide, dot, equal, exp, greater, greater_equal, less, less_equal, log,
-    matmul, maximum, minimum, multiply, negative, not_equal, power, sign, sqrt, square,
-    subtract, tensordot, where,
+    abs, add, as_float, cast, clip, divide, dot, equal, exp, greater, greater_equal, less,
+    less_equal, log, matmul, maximum, minimum, multiply, negative, not_equal, power, sign, sqrt,
+    square, subtract, tensordot, where,
 )
 from minikeras.autograd.ops.nn import (
     bias_add, elu, gelu, hard_sigmoid, l2_normalize, leaky_relu, log_softmax, logsumexp, relu,
@@ -30,13 +30,12 @@ from minikeras.autograd.tape import stop_gradient
 from minikeras.autograd.tensor import as_tensor
 
 __all__ = [
-    "abs", "add", "cast", "clip", "divide", "dot", "equal", "exp", "greater", "greater_equal",
-    "less", "less_equal", "log", "matmul", "maximum", "minimum", "multiply", "negative",
-    "not_equal", "power", "sign", "sqrt", "square", "subtract", "tensordot", "where",
+    "abs", "add", "as_float", "cast", "clip", "divide", "dot", "equal", "exp", "greater",
+    "greater_equal", "less", "less_equal", "log", "matmul", "maximum", "minimum", "multiply",
+    "negative", "not_equal", "power", "sign", "sqrt", "square", "subtract", "tensordot", "where",
     "bias_add", "elu", "gelu", "hard_sigmoid", "l2_normalize", "leaky_relu", "log_softmax",
-    "logsumexp", "relu",
-    "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "softmax", "softplus", "softsign",
-    "swish", "tanh",
+    "logsumexp", "relu", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "softmax",
+    "softplus", "softsign", "swish", "tanh",
     "argmax", "argmin", "max", "mean", "min", "prod", "std", "sum", "var",
     "broadcast_to", "concatenate", "expand_dims", "flatten", "getitem", "one_hot", "ones_like",
     "pad", "repeat", "reshape", "split", "squeeze", "stack", "tile", "transpose", "zeros_like",

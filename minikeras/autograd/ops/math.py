@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from minikeras import backend
 from minikeras.autograd.broadcast import unbroadcast
 from minikeras.autograd.tape import needs_gradient, record
 from minikeras.autograd.tensor import Tensor, as_tensor
@@ -396,6 +397,22 @@ def cast(x, dtype):
     x = as_tensor(x)
     source_dtype = x.dtype
     return record(x.value.astype(dtype), (x,), lambda grad: (grad.astype(source_dtype),))
+
+
+def as_float(x):
+    """Returns `x` as a tensor of a float dtype: integers and booleans become `floatx()`.
+
+    Activations and losses take fractional values; computed in an integer dtype they
+    would be truncated (`sigmoid` of any integer would be 0 or 1).
+
+    # Arguments
+        x: a tensor, array or number.
+
+    # Returns
+        A `Tensor`: `x` itself when it already has a float dtype.
+    """
+    x = as_tensor(x)
+    return x if x.dtype.kind == "f" else cast(x, backend.floatx())
 
 
 def _comparison(numpy_function):

@@ -5,23 +5,13 @@ import numpy as np
 
 from minikeras import backend
 from minikeras.autograd.broadcast import unbroadcast
-from minikeras.autograd.ops.math import cast, clip, maximum, sqrt, square
+from minikeras.autograd.ops.math import as_float, clip, maximum, sqrt, square
 from minikeras.autograd.ops.reduce import sum as reduce_sum
 from minikeras.autograd.tape import record
 from minikeras.autograd.tensor import as_tensor
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
-
-
-def _floating(x):
-    """`x` as a tensor of a float dtype: integers and booleans become `floatx()`.
-
-    The activations below take fractional values. Computed in an integer dtype they
-    would be truncated: `sigmoid` of any integer would be 0 or 1.
-    """
-    x = as_tensor(x)
-    return x if x.dtype.kind == "f" else cast(x, backend.floatx())
 
 
 def _stable_sigmoid(values):
@@ -50,7 +40,7 @@ def sigmoid(x):
     # Returns
         A `Tensor` with values in (0, 1).
     """
-    x = _floating(x)
+    x = as_float(x)
     value = _stable_sigmoid(x.value).astype(x.dtype, copy=False)
     return record(value, (x,), lambda grad: (_GRADIENT_FROM_OUTPUT["sigmoid"](grad, value),))
 
@@ -131,7 +121,7 @@ def tanh(x):
     # Returns
         A `Tensor` with values in (-1, 1).
     """
-    x = _floating(x)
+    x = as_float(x)
     value = np.tanh(x.value)
     return record(value, (x,), lambda grad: (_GRADIENT_FROM_OUTPUT["tanh"](grad, value),))
 
@@ -160,7 +150,7 @@ def leaky_relu(x, alpha=0.2):
     # Returns
         A `Tensor`.
     """
-    x = _floating(x)
+    x = as_float(x)
     slope = np.where(x.value > 0, 1, alpha).astype(x.dtype)
     return record(x.value * slope, (x,), lambda grad: (grad * slope,))
 
@@ -175,7 +165,7 @@ def elu(x, alpha=1.0):
     # Returns
         A `Tensor`.
     """
-    x = _floating(x)
+    x = as_float(x)
     positive = x.value > 0
     negative_part = alpha * np.expm1(np.minimum(x.value, 0))
     value = np.where(positive, x.value, negative_part).astype(x.dtype, copy=False)
@@ -204,7 +194,7 @@ def softplus(x):
     # Returns
         A `Tensor`.
     """
-    x = _floating(x)
+    x = as_float(x)
     x_value = x.value
     value = np.logaddexp(0, x_value).astype(x.dtype, copy=False)
     return record(value, (x,), lambda grad: (grad * _stable_sigmoid(x_value),))
@@ -219,7 +209,7 @@ def softsign(x):
     # Returns
         A `Tensor`.
     """
-    x = _floating(x)
+    x = as_float(x)
     denominator = 1 + np.abs(x.value)
     return record(x.value / denominator, (x,), lambda grad: (grad / denominator ** 2,))
 
@@ -233,7 +223,7 @@ def hard_sigmoid(x):
     # Returns
         A `Tensor`.
     """
-    return clip(0.2 * _floating(x) + 0.5, 0.0, 1.0)
+    return clip(0.2 * as_float(x) + 0.5, 0.0, 1.0)
 
 
 def swish(x):
@@ -245,7 +235,7 @@ def swish(x):
     # Returns
         A `Tensor`.
     """
-    x = _floating(x)
+    x = as_float(x)
     return x * sigmoid(x)
 
 
@@ -262,7 +252,7 @@ def gelu(x, approximate=False):
     # Returns
         A `Tensor`.
     """
-    x = _floating(x)
+    x = as_float(x)
     values = x.value
     if approximate:
         inner = np.sqrt(2 / np.pi) * (values + 0.044715 * values ** 3)
@@ -290,7 +280,7 @@ def logsumexp(x, axis=-1, keepdims=False):
     # Returns
         A `Tensor`.
     """
-    x = _floating(x)
+    x = as_float(x)
     shift = np.max(x.value, axis=axis, keepdims=True)
     exps = np.exp(x.value - shift)
     totals = np.sum(exps, axis=axis, keepdims=True)
@@ -315,7 +305,7 @@ def softmax(x, axis=-1):
     # Returns
         A `Tensor`.
     """
-    x = _floating(x)
+    x = as_float(x)
     exps = np.exp(x.value - np.max(x.value, axis=axis, keepdims=True))
     value = exps / np.sum(exps, axis=axis, keepdims=True)
 
@@ -335,7 +325,7 @@ def log_softmax(x, axis=-1):
     # Returns
         A `Tensor`.
     """
-    x = _floating(x)
+    x = as_float(x)
     return x - logsumexp(x, axis=axis, keepdims=True)
 
 
@@ -356,9 +346,10 @@ def l2_normalize(x, axis=None):
     # Returns
         A `Tensor` of the shape of `x`.
     """
-    x = _floating(x)
+    x = as_float(x)
     squared_norm = reduce_sum(square(x), axis=axis, keepdims=True)
     return x / sqrt(maximum(squared_norm, _L2_NORMALIZE_EPSILON))
+
 
 def sigmoid_cross_entropy_with_logits(labels, logits):
     """The cross-entropy of `sigmoid(logits)` against `labels`, elementwise, as one op.
@@ -377,7 +368,7 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
         A `Tensor` of the broadcast shape, in the logits' float dtype (`floatx()` for
         integer logits).
     """
-    logits = _floating(logits)
+    logits = as_float(logits)
     labels = as_tensor(labels, like=logits)
     dtype = logits.dtype
     z, y = logits.value, labels.value
