@@ -211,6 +211,19 @@ def test_random_helpers_are_reproducible_with_set_seed_and_keep_the_shape():
     assert bright.shape == (4, 4, 3)
 
 
+def test_a_zoom_range_of_one_draws_nothing_as_in_keras():
+    x = random_image()
+    backend.set_seed(2)
+    expected_next_draw = backend.rng().random()
+    backend.set_seed(2)
+    assert random_zoom(x, (1, 1), row_axis=0, col_axis=1, channel_axis=2) is x
+    assert backend.rng().random() == expected_next_draw
+    rng = np.random.default_rng(0)
+    parameters = ImageDataGenerator(zoom_range=0).get_random_transform((5, 6, 3), seed=rng)
+    assert (parameters["zx"], parameters["zy"]) == (1, 1)
+    assert rng.random() == np.random.default_rng(0).random()
+
+
 def test_random_helpers_reject_ranges_that_are_not_pairs():
     with pytest.raises(ValueError, match=r"zoom_range must be a tuple or list of two"):
         random_zoom(random_image(), (0.5, 1, 2))
@@ -477,6 +490,17 @@ def test_flow_refuses_arrays_that_do_not_fit():
         ImageDataGenerator().flow(x, y[:5])
     with pytest.raises(ValueError, match="batch_size must be a positive int; received 0"):
         ImageDataGenerator().flow(x, y, batch_size=0)
+
+
+def test_flow_and_fit_warn_when_the_channel_axis_looks_wrong():
+    x = np.zeros((2, 4, 4, 5), dtype="float32")  # 5 channels last, or 4 channels first
+    with pytest.warns(UserWarning, match=r"1, 3 or 4 channels on axis 3.*\(5 channels\)"):
+        ImageDataGenerator().flow(x)
+    with pytest.warns(UserWarning, match=r"ImageDataGenerator.fit .*on axis 3"):
+        ImageDataGenerator(featurewise_center=True).fit(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ImageDataGenerator(data_format="channels_first").flow(x)
 
 
 def test_flow_of_channels_first_images_matches_channels_last():

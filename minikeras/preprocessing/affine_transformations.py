@@ -130,33 +130,31 @@ def _read_at(image, rows, cols, fill_mode, cval, order):
     Order 0 takes the nearest pixel; order 1 mixes the four pixels around each
     position, each weighted by how close it is (bilinear interpolation).
     """
+    height, width = image.shape[:2]
+    image = image.astype(np.float64, copy=False)
     if order == 0:
-        values = _pixels_at(image, np.floor(rows + 0.5), np.floor(cols + 0.5), fill_mode)
+        values = image[_fold(np.floor(rows + 0.5), height, fill_mode),
+                       _fold(np.floor(cols + 0.5), width, fill_mode)]
     else:
         top, left = np.floor(rows), np.floor(cols)
         down = (rows - top)[..., np.newaxis]  # 0 on the top pixel's row, 1 on the next
         right = (cols - left)[..., np.newaxis]
-        upper = ((1 - right) * _pixels_at(image, top, left, fill_mode)
-                 + right * _pixels_at(image, top, left + 1, fill_mode))
-        lower = ((1 - right) * _pixels_at(image, top + 1, left, fill_mode)
-                 + right * _pixels_at(image, top + 1, left + 1, fill_mode))
+        top_row, next_row = _fold(top, height, fill_mode), _fold(top + 1, height, fill_mode)
+        left_col, next_col = _fold(left, width, fill_mode), _fold(left + 1, width, fill_mode)
+        upper = (1 - right) * image[top_row, left_col] + right * image[top_row, next_col]
+        lower = (1 - right) * image[next_row, left_col] + right * image[next_row, next_col]
         values = (1 - down) * upper + down * lower
     if fill_mode == "constant":
-        height, width = image.shape[:2]
         outside = (rows < 0) | (rows > height - 1) | (cols < 0) | (cols > width - 1)
         values[outside] = cval
     return values
 
 
-def _pixels_at(image, rows, cols, fill_mode):
-    """The pixels at whole-number positions, those outside the image as `fill_mode` says."""
-    height, width = image.shape[:2]
-    return image[_fold(rows, height, fill_mode), _fold(cols, width, fill_mode)].astype(
-        np.float64)
-
-
 def _fold(index, size, fill_mode):
-    """Maps whole-number indices, which may fall outside `0 .. size - 1`, back inside."""
+    """Maps whole-number indices, which may fall outside `0 .. size - 1`, back inside.
+
+    Pixels outside the image are thus read as `fill_mode` extends it.
+    """
     index = index.astype(np.int64)
     if fill_mode == "reflect":  # d c b a | a b c d | d c b a
         index = np.mod(index, 2 * size)
@@ -291,13 +289,17 @@ def random_zoom(x, zoom_range, row_axis=1, col_axis=2, channel_axis=0, fill_mode
         ValueError: if `zoom_range` is not a pair of numbers.
     """
     lower, upper = _check_pair("random_zoom", "zoom_range", zoom_range)
-    if lower == 1 and upper == 1:
-        zx, zy = 1, 1
-    else:
-        zx, zy = backend.rng().uniform(lower, upper, 2)
+    zx, zy = _draw_zoom(lower, upper, backend.rng())
     return apply_affine_transform(x, zx=zx, zy=zy, row_axis=row_axis, col_axis=col_axis,
                                   channel_axis=channel_axis, fill_mode=fill_mode, cval=cval,
                                   order=interpolation_order)
+
+
+def _draw_zoom(lower, upper, rng):
+    """The zoom factors `(zx, zy)`, drawn from `lower` to `upper`; as in Keras, no draw for 1, 1."""
+    if lower == 1 and upper == 1:
+        return 1, 1
+    return tuple(rng.uniform(lower, upper, 2))
 
 
 def apply_channel_shift(x, intensity, channel_axis=0):

@@ -321,8 +321,7 @@ class ImageDataGenerator:
         if x.ndim != 4:
             raise ValueError(f"ImageDataGenerator.fit expected an array of images of rank 4, "
                              f"(samples, height, width, channels); received shape {x.shape}.")
-        _warn_if_channels_look_wrong("ImageDataGenerator.fit", x, self.channel_axis,
-                                     self.data_format)
+        _warn_if_channels_look_wrong("ImageDataGenerator.fit", x, self.data_format)
         if not isinstance(rounds, (int, np.integer)) or rounds < 1:
             raise ValueError(f"ImageDataGenerator.fit: rounds must be a positive int; "
                              f"received {rounds!r}.")
@@ -364,8 +363,7 @@ class ImageDataGenerator:
         tx = _draw_shift(self.height_shift_range, height, rng)
         ty = _draw_shift(self.width_shift_range, width, rng)
         shear = _draw_around_zero(self.shear_range, rng, default=0)
-        lower, upper = self.zoom_range
-        zx, zy = (1, 1) if lower == upper == 1 else rng.uniform(lower, upper, 2)
+        zx, zy = affine._draw_zoom(*self.zoom_range, rng)
         channel_shift = _draw_around_zero(self.channel_shift_range, rng, default=None)
         brightness = None if self.brightness_range is None else rng.uniform(
             *self.brightness_range)

@@ -22,6 +22,7 @@ import numpy as np
 from minikeras import backend
 from minikeras.preprocessing import image_files
 from minikeras.utils.data_utils import Sequence
+from minikeras.utils.np_utils import to_categorical
 
 SUBSETS = ("training", "validation")
 CLASS_MODES = ("categorical", "binary", "sparse", "input", None)
@@ -150,6 +151,16 @@ class Iterator(Sequence):
 
     # ---- shared by the subclasses -------------------------------------------------------
 
+    def _set_processing_attrs(self, image_data_generator, data_format, dtype, save_to_dir,
+                              save_prefix, save_format):
+        """Keeps what serving a batch needs: the generator, the format, where to save."""
+        self.image_data_generator = image_data_generator
+        self.data_format = backend.normalize_data_format(data_format)
+        self.dtype = backend.floatx() if dtype is None else np.dtype(dtype).name
+        self.save_to_dir = save_to_dir
+        self.save_prefix = save_prefix
+        self.save_format = save_format
+
     def _transform_and_standardize(self, image):
         """Applies a new random transform, then `standardize`, to one image."""
         generator = self.image_data_generator
@@ -201,12 +212,8 @@ class NumpyArrayIterator(Iterator):
     def __init__(self, x, y, image_data_generator, batch_size=32, shuffle=False,
                  sample_weight=None, seed=None, data_format=None, save_to_dir=None,
                  save_prefix="", save_format="png", subset=None, dtype=None):
-        self.image_data_generator = image_data_generator
-        self.data_format = backend.normalize_data_format(data_format)
-        self.dtype = backend.floatx() if dtype is None else np.dtype(dtype).name
-        self.save_to_dir = save_to_dir
-        self.save_prefix = save_prefix
-        self.save_format = save_format
+        self._set_processing_attrs(image_data_generator, data_format, dtype, save_to_dir,
+                                   save_prefix, save_format)
         x, y, sample_weight = _check_flow_arrays(x, y, sample_weight)
         if subset is not None:
             validation_split = getattr(image_data_generator, "_validation_split", 0.0)
@@ -214,9 +221,7 @@ class NumpyArrayIterator(Iterator):
         self.x = np.asarray(x, dtype=self.dtype)
         self.y = y
         self.sample_weight = sample_weight
-        channel_axis = 3 if self.data_format == "channels_last" else 1
-        _warn_if_channels_look_wrong("NumpyArrayIterator", self.x, channel_axis,
-                                     self.data_format)
+        _warn_if_channels_look_wrong("NumpyArrayIterator", self.x, self.data_format)
         super().__init__(len(self.x), batch_size, shuffle, seed)
 
     def _get_batches_of_transformed_samples(self, index_array):
@@ -280,19 +285,15 @@ class DirectoryIterator(Iterator):
         image_files._check_choice("interpolation", interpolation,
                                   tuple(image_files.INTERPOLATION_METHODS))
         self.directory = os.fspath(directory)
-        self.image_data_generator = image_data_generator
+        self._set_processing_attrs(image_data_generator, data_format, dtype, save_to_dir,
+                                   save_prefix, save_format)
         self.target_size = tuple(target_size)
         self.color_mode = color_mode
         self.class_mode = class_mode
         self.interpolation = interpolation
-        self.data_format = backend.normalize_data_format(data_format)
-        self.dtype = backend.floatx() if dtype is None else np.dtype(dtype).name
         channels = (CHANNELS_OF_COLOR_MODE[color_mode],)
         self.image_shape = self.target_size + channels \
             if self.data_format == "channels_last" else channels + self.target_size
-        self.save_to_dir = save_to_dir
-        self.save_prefix = save_prefix
-        self.save_format = save_format
         self.subset = subset
         validation_split = getattr(image_data_generator, "_validation_split", 0.0)
         self.split = _subset_fractions(subset, validation_split)
@@ -379,7 +380,7 @@ class DirectoryIterator(Iterator):
             return batch_x.copy()
         classes = self.classes[index_array]
         if self.class_mode == "categorical":
-            return np.eye(self.num_classes, dtype=self.dtype)[classes]
+            return to_categorical(classes, self.num_classes, dtype=self.dtype)
         return classes.astype(self.dtype)  # 'binary' and 'sparse'
 
 
@@ -436,8 +437,9 @@ def _take_subset(x, y, sample_weight, subset, validation_split):
             None if sample_weight is None else sample_weight[part])
 
 
-def _warn_if_channels_look_wrong(where, x, channel_axis, data_format):
-    """Warns, as Keras does, when the channel axis holds neither 1, 3 nor 4 channels."""
+def _warn_if_channels_look_wrong(where, x, data_format):
+    """Warns, as Keras does, when a batch's channel axis holds neither 1, 3 nor 4 channels."""
+    channel_axis = 3 if data_format == "channels_last" else 1
     n_channels = x.shape[channel_axis]
     if n_channels not in (1, 3, 4):
         warnings.warn(
